@@ -1,0 +1,7 @@
+export { Producer } from './producer.js'
+export type { ProducerConfig, ProducerRecord, RecordMetadata, SendCallback, Bytes } from './producer.js'
+export { MockCluster } from './mock-cluster.js'
+export type { MockClusterOptions, MockTopicOptions } from './mock-cluster.js'
+export { KafkaError, ClosedError, TimeoutError } from './errors.js'
+export type { KafkaErrorProps, PersistedStatus } from './errors.js'
+export { librdkafkaVersion } from './binding.js'

@@ -1,0 +1,138 @@
+#include "addon.h"
+
+#include "mock_cluster.h"
+#include "producer.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace ironkafka {
+
+Addon::Addon(Napi::Env env, Napi::Object exports) {
+  producerClass = Napi::Persistent(Producer::Define(env));
+  mockClusterClass = Napi::Persistent(MockCluster::Define(env));
+  DefineAddon(exports, {
+      InstanceMethod("setErrorClass", &Addon::SetErrorClass),
+      InstanceMethod("librdkafkaVersion", &Addon::LibrdkafkaVersion),
+      InstanceMethod("errorCodes", &Addon::ErrorCodes),
+      InstanceValue("Producer", producerClass.Value()),
+      InstanceValue("MockCluster", mockClusterClass.Value()),
+  });
+  // Runs when this environment (main thread or Worker) shuts down, before instance data is
+  // freed: librdkafka threads must not outlive the environment their wake-ups target.
+  env.AddCleanupHook(Cleanup, this);
+}
+
+void Addon::Cleanup(Addon* self) {
+  // TeardownNow() untracks itself, so iterate over a copy.
+  std::set<Teardown*> live = self->live_;
+  for (Teardown* t : live) t->TeardownNow();
+  WaitForBackgroundDestroys(10000);
+}
+
+namespace {
+std::mutex bgMutex;
+std::condition_variable bgDone;
+int bgRunning = 0;
+}  // namespace
+
+void DestroyInBackground(std::function<void()> destroy) {
+  {
+    std::lock_guard<std::mutex> lock(bgMutex);
+    bgRunning++;
+  }
+  std::thread([destroy = std::move(destroy)]() mutable {
+    destroy();
+    destroy = nullptr;  // release captured handles before signalling completion
+    std::lock_guard<std::mutex> lock(bgMutex);
+    bgRunning--;
+    bgDone.notify_all();
+  }).detach();
+}
+
+void WaitForBackgroundDestroys(int timeoutMs) {
+  std::unique_lock<std::mutex> lock(bgMutex);
+  bgDone.wait_for(lock, std::chrono::milliseconds(timeoutMs), [] { return bgRunning == 0; });
+}
+
+Napi::Value Addon::SetErrorClass(const Napi::CallbackInfo& info) {
+  if (!info[0].IsFunction()) {
+    throw Napi::TypeError::New(info.Env(), "setErrorClass expects a constructor");
+  }
+  errorClass_ = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+Napi::Value Addon::LibrdkafkaVersion(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("version", Napi::Number::New(info.Env(), rd_kafka_version()));
+  o.Set("versionString", Napi::String::New(info.Env(), rd_kafka_version_str()));
+  o.Set("features", Napi::String::New(info.Env(), [] {
+          // builtin.features is a fact of this build (compiled-in codecs and SASL mechanisms).
+          char buf[512];
+          size_t size = sizeof(buf);
+          ConfPtr conf(rd_kafka_conf_new());
+          if (rd_kafka_conf_get(conf.get(), "builtin.features", buf, &size) != RD_KAFKA_CONF_OK)
+            return std::string();
+          return std::string(buf);
+        }()));
+  return o;
+}
+
+// [[code, name, description], ...] straight from the linked librdkafka, so lib/ never keeps
+// a hand-written copy of the error table.
+Napi::Value Addon::ErrorCodes(const Napi::CallbackInfo& info) {
+  const rd_kafka_err_desc* descs = nullptr;
+  size_t n = 0;
+  rd_kafka_get_err_descs(&descs, &n);
+  Napi::Array out = Napi::Array::New(info.Env());
+  uint32_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!descs[i].name) continue;
+    Napi::Array row = Napi::Array::New(info.Env(), 3);
+    row.Set(0u, Napi::Number::New(info.Env(), descs[i].code));
+    row.Set(1u, Napi::String::New(info.Env(), descs[i].name));
+    row.Set(2u, Napi::String::New(info.Env(), descs[i].desc ? descs[i].desc : ""));
+    out.Set(k++, row);
+  }
+  return out;
+}
+
+Napi::Error Addon::MakeError(Napi::Env env, rd_kafka_resp_err_t code, const std::string& message,
+                             bool fatal, bool retriable, bool abortable) {
+  const char* name = rd_kafka_err2name(code);
+  if (errorClass_.IsEmpty()) {
+    Napi::Error e = Napi::Error::New(env, message);
+    e.Set("code", Napi::String::New(env, name));
+    return e;
+  }
+  Napi::Object props = Napi::Object::New(env);
+  props.Set("code", Napi::String::New(env, name));
+  props.Set("errno", Napi::Number::New(env, code));
+  props.Set("fatal", Napi::Boolean::New(env, fatal));
+  props.Set("retriable", Napi::Boolean::New(env, retriable));
+  props.Set("abortable", Napi::Boolean::New(env, abortable));
+  Napi::Object err = errorClass_.New({Napi::String::New(env, message), props});
+  return Napi::Error(env, err);
+}
+
+Napi::Error Addon::MakeError(Napi::Env env, const rd_kafka_error_t* error) {
+  return MakeError(env, rd_kafka_error_code(error), rd_kafka_error_string(error),
+                   rd_kafka_error_is_fatal(error), rd_kafka_error_is_retriable(error),
+                   rd_kafka_error_txn_requires_abort(error));
+}
+
+std::string RequireString(const Napi::Value& v, const char* what) {
+  if (!v.IsString()) {
+    throw Napi::TypeError::New(v.Env(), std::string(what) + " must be a string");
+  }
+  return v.As<Napi::String>().Utf8Value();
+}
+
+}  // namespace ironkafka
+
+// The macro pastes its argument into an identifier, so it needs an unqualified name.
+using IronkafkaAddon = ironkafka::Addon;
+NODE_API_ADDON(IronkafkaAddon)

@@ -1,0 +1,48 @@
+// librdkafka's in-process mock cluster (rdkafka_mock.h), mapped one call to one method.
+// It serves real Kafka protocol on loopback ports, so any client (ours, kcat) can use it.
+//
+// Ownership: the MockCluster owns a private rd_kafka_t (the mock cluster needs a handle to
+// live in) and the cluster itself; the cluster is destroyed before its handle. close() moves
+// both to the promise worker; env teardown destroys them in place; collection without
+// close() destroys them on a background thread.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "addon.h"
+#include "handles.h"
+
+namespace ironkafka {
+
+struct MockHandles {
+  KafkaPtr rk;             // destroyed last
+  MockClusterPtr cluster;  // destroyed first
+};
+
+class MockCluster : public Napi::ObjectWrap<MockCluster>, public Teardown {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit MockCluster(const Napi::CallbackInfo& info);
+  ~MockCluster() override;
+  void TeardownNow() override;
+
+ private:
+  rd_kafka_mock_cluster_t* Cluster(Napi::Env env);
+  Napi::Value Bootstraps(const Napi::CallbackInfo& info);
+  Napi::Value CreateTopic(const Napi::CallbackInfo& info);
+  Napi::Value PushRequestErrors(const Napi::CallbackInfo& info);
+  Napi::Value PushBrokerRequestErrors(const Napi::CallbackInfo& info);
+  Napi::Value SetBrokerDown(const Napi::CallbackInfo& info);
+  Napi::Value SetBrokerUp(const Napi::CallbackInfo& info);
+  Napi::Value SetBrokerRtt(const Napi::CallbackInfo& info);
+  Napi::Value SetPartitionLeader(const Napi::CallbackInfo& info);
+  Napi::Value SetTopicError(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  Addon* addon_;
+  MockHandles h_;
+};
+
+}  // namespace ironkafka

@@ -1,0 +1,409 @@
+#include "producer.h"
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "worker.h"
+
+namespace ironkafka {
+
+namespace {
+
+// A key, value or header value as librdkafka wants it: pointer + length. Buffers are read in
+// place (librdkafka copies them, RD_KAFKA_MSG_F_COPY); strings are encoded into `storage`.
+struct Bytes {
+  const void* data = nullptr;
+  size_t size = 0;
+  std::string storage;
+};
+
+void ReadBytes(const Napi::Value& v, Bytes& out, const char* what) {
+  if (v.IsBuffer()) {
+    auto b = v.As<Napi::Buffer<char>>();
+    out.data = b.Data();
+    out.size = b.Length();
+  } else if (v.IsString()) {
+    out.storage = v.As<Napi::String>().Utf8Value();
+    out.data = out.storage.data();
+    out.size = out.storage.size();
+  } else if (v.IsNull() || v.IsUndefined()) {
+    out.data = nullptr;
+    out.size = 0;
+  } else {
+    throw Napi::TypeError::New(v.Env(), std::string(what) + " must be a Buffer, a string or null");
+  }
+}
+
+}  // namespace
+
+Napi::Function Producer::Define(Napi::Env env) {
+  return DefineClass(env, "NativeProducer",
+                     {
+                         InstanceMethod("topic", &Producer::Topic),
+                         InstanceMethod("produce", &Producer::Produce),
+                         InstanceMethod("drain", &Producer::Drain),
+                         InstanceMethod("flush", &Producer::Flush),
+                         InstanceMethod("purge", &Producer::Purge),
+                         InstanceMethod("close", &Producer::Close),
+                         InstanceMethod("ref", &Producer::Ref),
+                         InstanceMethod("unref", &Producer::Unref),
+                         InstanceMethod("outqLen", &Producer::OutqLen),
+                         InstanceMethod("fatalError", &Producer::FatalError),
+                         InstanceMethod("testFatalError", &Producer::TestFatalError),
+                         InstanceMethod("name", &Producer::Name),
+                         StaticValue("REPORT_STRIDE", Napi::Number::New(env, kReportStride)),
+                     });
+}
+
+// new NativeProducer(configPairs: string[], reportBuffer: Float64Array)
+// configPairs is a flat [name, value, name, value, ...] list already validated by lib/.
+Producer::Producer(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<Producer>(info), addon_(info.Env().GetInstanceData<Addon>()) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArray()) throw Napi::TypeError::New(env, "config must be an array of strings");
+  if (!info[1].IsTypedArray() ||
+      info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw Napi::TypeError::New(env, "reportBuffer must be a Float64Array");
+  }
+  auto pairs = info[0].As<Napi::Array>();
+  auto report = info[1].As<Napi::Float64Array>();
+  reportRows_ = static_cast<uint32_t>(report.ElementLength() / kReportStride);
+  if (reportRows_ == 0) throw Napi::RangeError::New(env, "reportBuffer is too small");
+  report_ = report.Data();
+  reportRef_ = Napi::Persistent(report);
+
+  ConfPtr conf(rd_kafka_conf_new());
+  char errstr[512];
+  for (uint32_t i = 0; i + 1 < pairs.Length(); i += 2) {
+    std::string name = RequireString(pairs.Get(i), "config name");
+    std::string value = RequireString(pairs.Get(i + 1), "config value");
+    if (rd_kafka_conf_set(conf.get(), name.c_str(), value.c_str(), errstr, sizeof(errstr)) !=
+        RD_KAFKA_CONF_OK) {
+      throw addon_->MakeError(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
+    }
+  }
+  // Everything librdkafka reports reaches us as events on the main queue.
+  rd_kafka_conf_set_events(conf.get(), RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR |
+                                           RD_KAFKA_EVENT_STATS | RD_KAFKA_EVENT_LOG);
+
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof(errstr));
+  if (!rk) throw addon_->MakeError(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
+  conf.release();  // owned by rk from here on
+  h_.rk.reset(rk);
+  h_.queue.reset(rd_kafka_queue_get_main(rk));
+  // Route logs to the main queue too when lib/ asked for it (log.queue=true); otherwise
+  // librdkafka keeps its default logger and this call fails harmlessly.
+  rd_kafka_set_log_queue(rk, nullptr);
+
+  wake_ = new Wake();
+  wake_->owner = this;
+  wake_->tsfn = Wake::Tsfn::New(env, "ironkafka.wake", 0, 1, wake_,
+                                [](Napi::Env, void*, Wake* w) { delete w; });
+  // An idle producer must not keep the process alive; lib/ refs it while sends are pending.
+  wake_->tsfn.Unref(env);
+  rd_kafka_queue_cb_event_enable(h_.queue.get(), &Producer::OnQueueNonEmpty, wake_);
+  addon_->Track(this);
+}
+
+// Called by librdkafka's threads, with the queue locked, when the queue goes from empty to
+// non-empty. Only signals; the drain happens on the JS thread.
+void Producer::OnQueueNonEmpty(rd_kafka_t*, void* opaque) {
+  auto* wake = static_cast<Wake*>(opaque);
+  if (!wake->signalled.exchange(true)) wake->tsfn.NonBlockingCall();
+}
+
+void Wake::CallJs(Napi::Env env, Napi::Function, Wake* wake, void*) {
+  if (env == nullptr || wake->owner == nullptr) return;
+  // Cleared before lib/ drains, so an event that lands after the drain emptied the queue
+  // signals again.
+  wake->signalled.store(false);
+  Napi::Object self = wake->owner->Value();
+  if (self.IsEmpty()) return;
+  try {
+    Napi::Value fn = self.Get("onwake");
+    if (fn.IsFunction()) fn.As<Napi::Function>().Call(self, {});
+  } catch (const Napi::Error& e) {
+    // A throwing JS handler must surface as an uncaught exception, not vanish.
+    napi_fatal_exception(env, e.Value());
+  }
+}
+
+rd_kafka_t* Producer::Handle(Napi::Env env) {
+  if (!h_.rk) throw addon_->MakeError(env, RD_KAFKA_RESP_ERR__DESTROY, "producer is closed");
+  return h_.rk.get();
+}
+
+// Stops wake-ups for good: after this returns no librdkafka thread touches wake_ again
+// (rd_kafka_queue_cb_event_enable takes the queue lock the callback runs under).
+void Producer::StopWakeups() {
+  if (h_.queue) rd_kafka_queue_cb_event_enable(h_.queue.get(), nullptr, nullptr);
+  if (wake_) {
+    wake_->owner = nullptr;
+    wake_->tsfn.Abort();
+    wake_ = nullptr;  // freed by the tsfn finalizer
+  }
+}
+
+// topic(name) -> index into the cached topic handles. lib/ caches name -> index, so each
+// topic is looked up once per producer instead of per message.
+Napi::Value Producer::Topic(const Napi::CallbackInfo& info) {
+  rd_kafka_t* rk = Handle(info.Env());
+  std::string name = RequireString(info[0], "topic");
+  rd_kafka_topic_t* t = rd_kafka_topic_new(rk, name.c_str(), nullptr);
+  if (!t) {
+    rd_kafka_resp_err_t err = rd_kafka_last_error();
+    throw addon_->MakeError(info.Env(), err, std::string("topic '") + name + "': " + rd_kafka_err2str(err));
+  }
+  h_.topics.emplace_back(t);
+  return Napi::Number::New(info.Env(), static_cast<double>(h_.topics.size() - 1));
+}
+
+// produce(topicIndex, partition, key, value, timestampMs, headers, id) -> error code (0 = queued)
+// headers: null or a flat [name, value, name, value, ...] array.
+// Never blocks: a full queue is reported as _QUEUE_FULL and lib/ waits for space.
+Napi::Value Producer::Produce(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!h_.rk) return Napi::Number::New(env, RD_KAFKA_RESP_ERR__DESTROY);
+  if (!info[0].IsNumber() || info[0].As<Napi::Number>().Uint32Value() >= h_.topics.size()) {
+    throw Napi::RangeError::New(env, "unknown topic index");
+  }
+  uint32_t topic = info[0].As<Napi::Number>().Uint32Value();
+  int32_t partition = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : RD_KAFKA_PARTITION_UA;
+  Bytes key, value;
+  ReadBytes(info[2], key, "key");
+  ReadBytes(info[3], value, "value");
+  int64_t timestamp = info[4].IsNumber() ? info[4].As<Napi::Number>().Int64Value() : 0;
+  double id = info[6].IsNumber() ? info[6].As<Napi::Number>().DoubleValue() : 0;
+
+  HeadersPtr headers;
+  if (info[5].IsArray()) {
+    auto list = info[5].As<Napi::Array>();
+    headers.reset(rd_kafka_headers_new(list.Length() / 2));
+    for (uint32_t i = 0; i + 1 < list.Length(); i += 2) {
+      std::string name = RequireString(list.Get(i), "header name");
+      Bytes hv;
+      ReadBytes(list.Get(i + 1), hv, "header value");
+      rd_kafka_header_add(headers.get(), name.data(), static_cast<ssize_t>(name.size()), hv.data,
+                          static_cast<ssize_t>(hv.size));
+    }
+  }
+
+  rd_kafka_vu_t vu[8];
+  size_t n = 0;
+  vu[n].vtype = RD_KAFKA_VTYPE_RKT;
+  vu[n++].u.rkt = h_.topics[topic].get();
+  vu[n].vtype = RD_KAFKA_VTYPE_PARTITION;
+  vu[n++].u.i32 = partition;
+  vu[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+  vu[n++].u.i = RD_KAFKA_MSG_F_COPY;
+  vu[n].vtype = RD_KAFKA_VTYPE_VALUE;
+  vu[n].u.mem.ptr = const_cast<void*>(value.data);
+  vu[n++].u.mem.size = value.size;
+  vu[n].vtype = RD_KAFKA_VTYPE_KEY;
+  vu[n].u.mem.ptr = const_cast<void*>(key.data);
+  vu[n++].u.mem.size = key.size;
+  vu[n].vtype = RD_KAFKA_VTYPE_OPAQUE;
+  vu[n++].u.ptr = reinterpret_cast<void*>(static_cast<uintptr_t>(id));
+  if (timestamp > 0) {
+    vu[n].vtype = RD_KAFKA_VTYPE_TIMESTAMP;
+    vu[n++].u.i64 = timestamp;
+  }
+  if (headers) {
+    vu[n].vtype = RD_KAFKA_VTYPE_HEADERS;
+    vu[n++].u.headers = headers.get();
+  }
+  ErrorPtr error(rd_kafka_produceva(h_.rk.get(), vu, n));
+  if (error) return Napi::Number::New(env, rd_kafka_error_code(error.get()));
+  headers.release();  // librdkafka owns the headers once the message is queued
+  return Napi::Number::New(env, 0);
+}
+
+// drain(maxRows, events: object[]) -> number of delivery-report rows written.
+// Copies at most maxRows delivery reports into the report buffer and appends other events
+// (errors, stats, logs) to `events`. Never waits (timeout 0). When it returns maxRows
+// (rows + events), more may remain and lib/ schedules another slice.
+Napi::Value Producer::Drain(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!h_.rk) return Napi::Number::New(env, 0);
+  uint32_t max = std::min(info[0].As<Napi::Number>().Uint32Value(), reportRows_);
+  auto events = info[1].As<Napi::Array>();
+  uint32_t rows = 0;
+  uint32_t budget = max;
+
+  while (budget > 0) {
+    if (!h_.cur) {
+      rd_kafka_event_t* ev = rd_kafka_queue_poll(h_.queue.get(), 0);
+      if (!ev) break;
+      if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_DR) {
+        h_.cur.reset(ev);
+      } else {
+        EventPtr owned(ev);
+        budget--;
+        Napi::Object o = Napi::Object::New(env);
+        switch (rd_kafka_event_type(ev)) {
+          case RD_KAFKA_EVENT_ERROR: {
+            rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
+            o.Set("type", "error");
+            o.Set("errno", Napi::Number::New(env, err));
+            o.Set("code", rd_kafka_err2name(err));
+            o.Set("message", rd_kafka_event_error_string(ev));
+            o.Set("fatal", Napi::Boolean::New(env, rd_kafka_event_error_is_fatal(ev)));
+            break;
+          }
+          case RD_KAFKA_EVENT_STATS:
+            o.Set("type", "stats");
+            o.Set("json", rd_kafka_event_stats(ev));
+            break;
+          case RD_KAFKA_EVENT_LOG: {
+            const char* fac = "";
+            const char* str = "";
+            int level = 0;
+            rd_kafka_event_log(ev, &fac, &str, &level);
+            o.Set("type", "log");
+            o.Set("level", Napi::Number::New(env, level));
+            o.Set("facility", fac);
+            o.Set("message", str);
+            break;
+          }
+          default:
+            continue;  // nothing lib/ subscribed to
+        }
+        events.Set(events.Length(), o);
+        continue;
+      }
+    }
+    const rd_kafka_message_t* m = nullptr;
+    while (rows < budget && (m = rd_kafka_event_message_next(h_.cur.get())) != nullptr) {
+      double* row = report_ + static_cast<size_t>(rows) * kReportStride;
+      rd_kafka_timestamp_type_t tstype;
+      row[kReportId] = static_cast<double>(reinterpret_cast<uintptr_t>(m->_private));
+      row[kReportPartition] = m->partition;
+      row[kReportOffset] = static_cast<double>(m->offset);
+      row[kReportTimestamp] = static_cast<double>(rd_kafka_message_timestamp(m, &tstype));
+      row[kReportError] = m->err;
+      row[kReportStatus] = rd_kafka_message_status(m);
+      rows++;
+    }
+    if (m == nullptr) h_.cur.reset();  // event fully copied out; frees its messages
+    if (rows >= budget) break;
+  }
+  return Napi::Number::New(env, rows);
+}
+
+// flush(timeoutMs) -> Promise<error code>. Runs rd_kafka_flush off the JS thread; with
+// event-based delivery reports librdkafka waits for lib/ to drain them, which the JS thread
+// keeps doing meanwhile.
+Napi::Value Producer::Flush(const Napi::CallbackInfo& info) {
+  rd_kafka_t* rk = Handle(info.Env());
+  int timeout = info[0].As<Napi::Number>().Int32Value();
+  blockingCalls_++;
+  return PromiseWorker<rd_kafka_resp_err_t>::Run(
+      info.Env(), Value(), "ironkafka.flush",
+      [rk, timeout, this] {
+        rd_kafka_resp_err_t err = rd_kafka_flush(rk, timeout);
+        blockingCalls_--;
+        return err;
+      },
+      [](Napi::Env env, rd_kafka_resp_err_t& err) { return Napi::Number::New(env, err); });
+}
+
+// purge(flags) -> error code. Always non-blocking: the purged messages' reports arrive
+// through the queue like any other.
+Napi::Value Producer::Purge(const Napi::CallbackInfo& info) {
+  rd_kafka_t* rk = Handle(info.Env());
+  int flags = info[0].As<Napi::Number>().Int32Value() | RD_KAFKA_PURGE_F_NON_BLOCKING;
+  return Napi::Number::New(info.Env(), rd_kafka_purge(rk, flags));
+}
+
+// close() -> Promise<void>. lib/ calls it once every send has settled. Destroys the handle on
+// the worker; wake-ups stop first so librdkafka's shutdown never calls into a dying object.
+Napi::Value Producer::Close(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!h_.rk) {
+    auto done = Napi::Promise::Deferred::New(env);
+    done.Resolve(env.Undefined());
+    return done.Promise();
+  }
+  if (blockingCalls_ > 0) {
+    throw addon_->MakeError(env, RD_KAFKA_RESP_ERR__STATE, "close() while flush() is running");
+  }
+  StopWakeups();
+  addon_->Untrack(this);
+  auto handles = TakeHandles();
+  return PromiseWorker<bool>::Run(
+      env, Value(), "ironkafka.destroy",
+      [handles]() mutable {
+        handles.reset();  // the last owner: rd_kafka_destroy runs here, on the worker
+        return true;
+      },
+      [](Napi::Env env, bool&) { return env.Undefined(); });
+}
+
+Napi::Value Producer::Ref(const Napi::CallbackInfo& info) {
+  if (wake_) wake_->tsfn.Ref(info.Env());
+  return info.Env().Undefined();
+}
+
+Napi::Value Producer::Unref(const Napi::CallbackInfo& info) {
+  if (wake_) wake_->tsfn.Unref(info.Env());
+  return info.Env().Undefined();
+}
+
+Napi::Value Producer::OutqLen(const Napi::CallbackInfo& info) {
+  if (!h_.rk) return Napi::Number::New(info.Env(), 0);
+  return Napi::Number::New(info.Env(), rd_kafka_outq_len(h_.rk.get()));
+}
+
+// fatalError() -> null, or a KafkaError for the underlying cause (rd_kafka_fatal_error).
+Napi::Value Producer::FatalError(const Napi::CallbackInfo& info) {
+  if (!h_.rk) return info.Env().Null();
+  char reason[512];
+  rd_kafka_resp_err_t err = rd_kafka_fatal_error(h_.rk.get(), reason, sizeof(reason));
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return info.Env().Null();
+  return addon_->MakeError(info.Env(), err, reason, true).Value();
+}
+
+// testFatalError(errno, reason): librdkafka's own fault injection, for tests.
+Napi::Value Producer::TestFatalError(const Napi::CallbackInfo& info) {
+  rd_kafka_t* rk = Handle(info.Env());
+  auto err = static_cast<rd_kafka_resp_err_t>(info[0].As<Napi::Number>().Int32Value());
+  std::string reason = RequireString(info[1], "reason");
+  return Napi::Number::New(info.Env(), rd_kafka_test_fatal_error(rk, err, reason.c_str()));
+}
+
+Napi::Value Producer::Name(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), rd_kafka_name(Handle(info.Env())));
+}
+
+// Environment teardown (Worker exit or process exit): stop and destroy in place.
+void Producer::TeardownNow() {
+  StopWakeups();
+  addon_->Untrack(this);
+  if (!h_.rk) return;
+  rd_kafka_purge(h_.rk.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  // A flush still running on a pool thread holds rk: purge and discard the reports it waits
+  // for until it returns (bounded by its own timeout).
+  for (int i = 0; blockingCalls_ > 0 && i < 30000; i++) {
+    h_.cur.reset();
+    while (rd_kafka_event_t* ev = rd_kafka_queue_poll(h_.queue.get(), 0)) rd_kafka_event_destroy(ev);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  h_ = ProducerHandles();
+}
+
+// Collected without close(): no JS may run here and the JS thread must not block, so the
+// handles are destroyed on a background thread. (A producer with pending sends is kept
+// reachable by lib/, so nothing undelivered is dropped here.)
+Producer::~Producer() {
+  StopWakeups();
+  addon_->Untrack(this);
+  if (!h_.rk) return;
+  auto handles = TakeHandles();
+  DestroyInBackground([handles]() mutable {
+    rd_kafka_purge(handles->rk.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    handles.reset();
+  });
+}
+
+}  // namespace ironkafka
