@@ -1,0 +1,49 @@
+// deps/librdkafka/fetch.sh verifies the pinned sha256 before it extracts or caches anything.
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync, readdirSync, readFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { root } from '../helpers/paths.mjs'
+
+const fetch = path.join(root, 'deps', 'librdkafka', 'fetch.sh')
+const pin = Object.fromEntries(
+  readFileSync(path.join(root, 'deps', 'librdkafka', 'pin.env'), 'utf8')
+    .split('\n')
+    .filter((l) => /^[A-Z0-9_]+=/.test(l))
+    .map((l) => l.split('=')),
+)
+
+test('the pin is librdkafka 2.14.2 with the release archive checksum', () => {
+  assert.equal(pin.LIBRDKAFKA_VERSION, '2.14.2')
+  assert.equal(pin.LIBRDKAFKA_SHA256, '4d53568c13717b167d12c7b2a0fe12aeb5d6bfe02de53df5b68f86d870a81b33')
+})
+
+test('a tarball whose sha256 differs is refused and neither cached nor extracted', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ironkafka-fetch-'))
+  const bad = path.join(dir, 'librdkafka-2.14.2.tar.gz')
+  writeFileSync(bad, 'not the release archive')
+  const cache = path.join(dir, 'cache')
+  const srcBefore = existsSync(path.join(root, 'deps/librdkafka/src')) ? readdirSync(path.join(root, 'deps/librdkafka/src')) : []
+  const r = spawnSync('bash', [fetch], {
+    env: { ...process.env, LIBRDKAFKA_TARBALL: bad, IRONKAFKA_CACHE_DIR: cache },
+    encoding: 'utf8',
+  })
+  assert.equal(r.status, 3, r.stderr)
+  assert.match(r.stderr, /REFUSED/)
+  assert.match(r.stderr, new RegExp(pin.LIBRDKAFKA_SHA256)) // names the expected checksum
+  assert.equal(r.stdout, '') // no source path printed
+  assert.ok(!existsSync(path.join(cache, 'librdkafka-2.14.2.tar.gz')), 'bad tarball must not be cached')
+  const srcAfter = existsSync(path.join(root, 'deps/librdkafka/src')) ? readdirSync(path.join(root, 'deps/librdkafka/src')) : []
+  assert.deepEqual(srcAfter, srcBefore)
+})
+
+test('a missing LIBRDKAFKA_TARBALL path is an error, not a silent fallback', () => {
+  const r = spawnSync('bash', [fetch], {
+    env: { ...process.env, LIBRDKAFKA_TARBALL: '/nonexistent/librdkafka.tar.gz' },
+    encoding: 'utf8',
+  })
+  assert.equal(r.status, 2)
+  assert.match(r.stderr, /does not exist/)
+})
