@@ -27,13 +27,16 @@ if (found) {
     require(found)
     process.exit(0)
   } catch (err) {
+    // Most likely a missing system library. Try a source build: node-gyp-build prefers
+    // build/ over prebuilds/, so a successful build here is what gets loaded.
     console.error(`ironkafka: the addon ${path.relative(root, found)} does not load: ${err.message}`)
     console.error('ironkafka: it needs these system libraries: libssl3, libsasl2-2, libzstd1, zlib1g, liblz4-1, libcurl4')
-    process.exit(1)
+    console.error('ironkafka: trying to build from source instead')
   }
+} else {
+  console.error('ironkafka: no prebuilt addon for this platform; building from source')
 }
 
-console.error('ironkafka: no prebuilt addon for this platform; building from source')
 const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-native.mjs'), 'rebuild'], {
   cwd: root,
   stdio: 'inherit',
