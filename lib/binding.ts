@@ -24,6 +24,7 @@ export interface NativeProducer {
   ): number
   drain(maxRows: number, events: NativeEvent[]): number
   flush(timeoutMs: number): Promise<number>
+  metadata(timeoutMs: number): Promise<{ errno: number; brokers: number }>
   purge(flags: number): number
   close(): Promise<void>
   ref(): void

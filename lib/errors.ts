@@ -57,3 +57,47 @@ export class TimeoutError extends KafkaError {
     super(message, { code: '_TIMED_OUT', errno: -185, ...props })
   }
 }
+
+/**
+ * The producer hit a fatal error (idempotence or gapless guarantee can no longer be kept).
+ * `code` is the underlying cause from rd_kafka_fatal_error() (e.g.
+ * 'OUT_OF_ORDER_SEQUENCE_NUMBER'), `cause` the KafkaError librdkafka reported. The producer
+ * accepts nothing more; close() it and create a new one.
+ */
+export class FatalError extends KafkaError {
+  constructor(message: string, props: KafkaErrorProps) {
+    super(message, { ...props, fatal: true })
+  }
+}
+
+/**
+ * Error codes after which sending the same record again may succeed (the Java client's
+ * RetriableException family, in librdkafka's names).
+ */
+export const RETRIABLE_CODES: ReadonlySet<string> = new Set([
+  '_MSG_TIMED_OUT',
+  '_TIMED_OUT',
+  '_TRANSPORT',
+  '_ALL_BROKERS_DOWN',
+  '_QUEUE_FULL',
+  '_PURGE_QUEUE',
+  '_PURGE_INFLIGHT',
+  '_TIMED_OUT_QUEUE',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_OR_FOLLOWER',
+  'REQUEST_TIMED_OUT',
+  'NETWORK_EXCEPTION',
+  'NOT_ENOUGH_REPLICAS',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'KAFKA_STORAGE_ERROR',
+  'UNKNOWN_TOPIC_OR_PART',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR',
+  'CONCURRENT_TRANSACTIONS',
+  'THROTTLING_QUOTA_EXCEEDED',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
+  'OFFSET_NOT_AVAILABLE',
+  'CORRUPT_MESSAGE',
+])

@@ -1,23 +1,40 @@
-// The producer: all policy lives here (state, pending sends, promises, events); the addon
-// only maps librdkafka's C API (native/producer.cc).
+// The producer: all policy lives here (state, validation, pending sends, backpressure,
+// promises, events); the addon only maps librdkafka's C API (native/producer.cc).
 //
 // Delivery path: librdkafka's threads signal "main queue became non-empty" through one
-// thread-safe function; the addon calls `onwake` on the JS thread; #drain copies reports
-// out in bounded slices (typed-array rows, no object per report on the native side) and
-// settles the matching pending sends. No timer polls anything.
+// thread-safe function; the addon calls `onwake` on the JS thread; #drain copies reports out
+// in bounded slices (typed-array rows) and settles the matching sends in one loop. No timer
+// polls anything.
+//
+// Every accepted send is in exactly one place until it settles exactly once:
+//   #waiting  (JS-side FIFO while librdkafka's queue is full: backpressure, max.block.ms)
+//   #pending  (handed to librdkafka, keyed by the integer id passed as its opaque)
 import { EventEmitter } from 'node:events'
 import { addon, errorName, errorDescription, type NativeEvent, type NativeProducer } from './binding.js'
-import { ClosedError, KafkaError, PERSISTED_STATUS, TimeoutError } from './errors.js'
+import {
+  ClosedError,
+  FatalError,
+  KafkaError,
+  PERSISTED_STATUS,
+  RETRIABLE_CODES,
+  TimeoutError,
+  type PersistedStatus,
+} from './errors.js'
 
 export type Bytes = Buffer | string | null
 
-export interface ProducerRecord {
+/** How keys or values become bytes: a built-in name or a function. */
+export type Serializer<T> = 'buffer' | 'string' | 'json' | ((value: T, topic: string) => Buffer | string | null)
+
+export type RecordHeaders = Record<string, Buffer | string> | Array<[string, Buffer | string]>
+
+export interface ProducerRecord<K = Bytes, V = Bytes> {
   topic: string
-  key?: Bytes
-  value: Bytes
+  key?: K | null
+  value: V | null
   /** Explicit partition; omitted = chosen by the partitioner from the key. */
   partition?: number
-  headers?: Record<string, Buffer | string> | Array<[string, Buffer | string]>
+  headers?: RecordHeaders
   /** Milliseconds since the epoch (or a Date); omitted = time of send. */
   timestamp?: number | Date
 }
@@ -27,19 +44,69 @@ export interface RecordMetadata {
   partition: number
   /** -1 when the broker acknowledged without an offset (e.g. DUPLICATE_SEQUENCE_NUMBER). */
   offset: number
+  /** The record's timestamp as librdkafka reports it (-1 if unknown). */
   timestamp: number
 }
 
-export type ProducerConfig = Record<string, string | number | boolean>
+/** console, pino, winston... anything with these methods. */
+export interface Logger {
+  error?(msg: string, ...rest: unknown[]): void
+  warn?(msg: string, ...rest: unknown[]): void
+  info?(msg: string, ...rest: unknown[]): void
+  debug?(msg: string, ...rest: unknown[]): void
+}
+
+export interface ProducerOptions<K, V> {
+  keySerializer?: Serializer<K>
+  valueSerializer?: Serializer<V>
+  logger?: Logger
+}
+
+/** librdkafka properties (and, for backpressure, max.block.ms) plus the options above. */
+export interface ProducerConfig<K = Bytes, V = Bytes> extends ProducerOptions<K, V> {
+  [property: string]: unknown
+}
 
 export type SendCallback = (err: KafkaError | null, metadata?: RecordMetadata) => void
 
-interface Pending {
-  topic: string
-  record: ProducerRecord
-  resolve?: (md: RecordMetadata) => void
-  reject?: (err: KafkaError) => void
-  callback?: SendCallback
+export interface LogEntry {
+  level: number
+  facility: string
+  message: string
+}
+
+const enum Kind {
+  Promise,
+  Callback,
+  Fire,
+  Batch,
+}
+
+interface Batch {
+  results: RecordMetadata[]
+  left: number
+  error: KafkaError | undefined
+  errorIndex: number
+  resolve: (mds: RecordMetadata[]) => void
+  reject: (err: KafkaError) => void
+}
+
+/** One accepted record, serialized and ready for librdkafka. One shape for every kind. */
+interface Send {
+  record: ProducerRecord<unknown, unknown>
+  topic: number
+  partition: number
+  key: Bytes
+  value: Bytes
+  headers: Array<string | Buffer> | null
+  timestamp: number
+  kind: Kind
+  /** Promise: resolve. Callback: the callback. Batch: the batch. */
+  a: unknown
+  /** Promise: reject. Batch: the index in the batch. */
+  b: unknown
+  /** max.block.ms deadline while waiting for queue space. */
+  deadline: number
 }
 
 const STRIDE = addon.Producer.REPORT_STRIDE
@@ -47,84 +114,198 @@ const STRIDE = addon.Producer.REPORT_STRIDE
 const SLICE = 8192
 const PURGE_QUEUE = 0x1
 const PURGE_INFLIGHT = 0x2
+const ERR_QUEUE_FULL = -184
+/** Extra time close() gives purged reports to come back after its deadline. */
+const PURGE_GRACE_MS = 5_000
 
-/**
- * Defaults that differ from librdkafka's own: the Java client's safe choices.
- * (Full validation of user config comes with the config module.)
- */
-const DEFAULTS: ProducerConfig = {
-  'enable.idempotence': true,
+/** The Java client's safe choices where librdkafka's own defaults differ. */
+const DEFAULTS: Record<string, string> = {
+  'enable.idempotence': 'true',
   acks: 'all',
   partitioner: 'murmur2_random',
 }
+/** Ours, not librdkafka's: removed before the config reaches the addon. */
+const OWN_KEYS = new Set(['max.block.ms', 'keySerializer', 'valueSerializer', 'logger'])
+const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/
 
-/** Producers with unsettled sends: kept reachable so nothing pending is collected. */
-const busy = new Set<Producer>()
+/** Producers with unsettled sends: kept reachable so nothing pending is garbage-collected. */
+const busy = new Set<Producer<any, any>>()
+let exitHookInstalled = false
 
-export class Producer extends EventEmitter {
+function installExitHook(): void {
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  // Only reached when the process is forced out (process.exit) with sends pending: an
+  // ordinary end of script waits for them, since pending sends hold the event loop.
+  process.on('exit', () => {
+    for (const p of busy) {
+      if (p.pending > 0) {
+        process.stderr.write(`ironkafka: process exiting with ${p.pending} record(s) not yet acknowledged; they may be lost\n`)
+      }
+    }
+  })
+}
+
+export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   readonly #native: NativeProducer
   readonly #report = new Float64Array(SLICE * STRIDE)
   readonly #events: NativeEvent[] = []
   readonly #topics = new Map<string, number>()
-  readonly #pending = new Map<number, Pending>()
+  readonly #pending = new Map<number, Send>()
+  #waiting: Array<Send | undefined> = []
+  #waitHead = 0
+  #blockTimer: NodeJS.Timeout | undefined
   #nextId = 1
+  #held = false
   #state: 'open' | 'closing' | 'closed' = 'open'
+  #fatal: FatalError | undefined
   #drainScheduled = false
   #closePromise: Promise<void> | undefined
-  /** Resolved (true) when the last pending send settles. */
-  #idleWaiters: Array<(idle: boolean) => void> = []
+  #idleWaiters: Array<() => void> = []
+  readonly #keyOut: (v: unknown, topic: string) => Bytes
+  readonly #valueOut: (v: unknown, topic: string) => Bytes
+  readonly #maxBlockMs: number
+  readonly #maxMessageBytes: number
+  readonly #logger: Logger | undefined
 
-  constructor(config: ProducerConfig) {
+  constructor(config: ProducerConfig<K, V>) {
     super()
-    const merged: ProducerConfig = { ...DEFAULTS, ...config, 'log.queue': true }
-    const pairs: string[] = []
-    for (const [k, v] of Object.entries(merged)) pairs.push(k, String(v))
-    this.#native = new addon.Producer(pairs, this.#report)
+    if (config === null || typeof config !== 'object') throw new TypeError('config must be an object')
+    this.#keyOut = serializer(config.keySerializer, 'key')
+    this.#valueOut = serializer(config.valueSerializer, 'value')
+    this.#logger = config.logger
+    this.#maxBlockMs = numberSetting(config['max.block.ms'], 60_000, 'max.block.ms')
+    this.#maxMessageBytes = numberSetting(config['message.max.bytes'], 1_000_000, 'message.max.bytes')
+
+    const native: Record<string, string> = { ...DEFAULTS }
+    for (const [k, v] of Object.entries(config)) {
+      if (OWN_KEYS.has(k) || v === undefined) continue
+      native[k] = String(v)
+    }
+    native['log.queue'] = 'true' // librdkafka logs reach us as events, on the JS thread
+    this.#native = new addon.Producer(Object.entries(native).flat(), this.#report)
     this.#native.onwake = () => this.#drain()
+    this.#drain() // anything queued before wake-ups were enabled
   }
 
-  /** Number of sends accepted and not yet settled. */
+  /** Sends accepted and not yet settled (waiting for queue space or in librdkafka). */
   get pending(): number {
-    return this.#pending.size
+    return this.#pending.size + (this.#waiting.length - this.#waitHead)
+  }
+
+  /** The fatal error, once the producer has hit one. */
+  get fatalError(): FatalError | undefined {
+    return this.#fatal
+  }
+
+  /**
+   * Optional: resolves once a broker answered a metadata request, rejects after timeoutMs.
+   * Sends do not need it; it makes a wrong bootstrap.servers fail at startup.
+   */
+  async connect(timeoutMs = 10_000): Promise<void> {
+    this.#assertOpen()
+    const r = await this.#native.metadata(timeoutMs)
+    if (r.errno !== 0) {
+      throw new KafkaError(`no broker answered within ${timeoutMs} ms: ${errorDescription(r.errno)}`, {
+        code: errorName(r.errno),
+        errno: r.errno,
+        retriable: true,
+      })
+    }
+  }
+
+  /** Fire-and-forget: failures are emitted as 'delivery-error' events. */
+  produce(record: ProducerRecord<K, V>): void {
+    this.#assertOpen()
+    this.#accept(this.#prepare(record), Kind.Fire, undefined, undefined)
   }
 
   /** Sends a record; resolves with its metadata once the broker acknowledged it. */
-  send(record: ProducerRecord): Promise<RecordMetadata>
+  send(record: ProducerRecord<K, V>): Promise<RecordMetadata>
   /** Sends a record; calls back once with its outcome (no Promise is allocated). */
-  send(record: ProducerRecord, callback: SendCallback): void
-  send(record: ProducerRecord, callback?: SendCallback): Promise<RecordMetadata> | void {
-    if (callback) {
-      this.#enqueue(record, { topic: record.topic, record, callback })
+  send(record: ProducerRecord<K, V>, callback: SendCallback): void
+  send(record: ProducerRecord<K, V>, callback?: SendCallback): Promise<RecordMetadata> | void {
+    if (callback !== undefined) {
+      if (typeof callback !== 'function') throw new TypeError('callback must be a function')
+      const s = this.#prepare(record)
+      this.#accept(s, Kind.Callback, callback, undefined)
       return
     }
-    return new Promise<RecordMetadata>((resolve, reject) => {
-      this.#enqueue(record, { topic: record.topic, record, resolve, reject })
+    const s = this.#prepare(record)
+    return new Promise<RecordMetadata>((resolve, reject) => this.#accept(s, Kind.Promise, resolve, reject))
+  }
+
+  /**
+   * Sends records in order under one promise: resolves with their metadata in the same order
+   * once all are acknowledged; if any fails, rejects (after all have settled) with the
+   * failure of the first failed record. Invalid input throws before anything is queued.
+   */
+  sendBatch(records: Array<ProducerRecord<K, V>>): Promise<RecordMetadata[]> {
+    if (!Array.isArray(records)) throw new TypeError('sendBatch expects an array of records')
+    const prepared = records.map((r) => this.#prepare(r))
+    return new Promise<RecordMetadata[]>((resolve, reject) => {
+      const batch: Batch = { results: new Array(prepared.length), left: prepared.length, error: undefined, errorIndex: Infinity, resolve, reject }
+      if (prepared.length === 0) resolve([])
+      for (let i = 0; i < prepared.length; i++) this.#accept(prepared[i]!, Kind.Batch, batch, i)
     })
   }
 
-  #enqueue(record: ProducerRecord, p: Pending): void {
-    if (this.#state !== 'open') {
-      this.#settleError(p, new ClosedError('send() after close()', { record }))
-      return
+  #assertOpen(): void {
+    if (this.#fatal) throw this.#fatal
+    if (this.#state !== 'open') throw new ClosedError('producer is closed')
+  }
+
+  /** Validates and serializes; throws synchronously, before anything is queued. */
+  #prepare(record: ProducerRecord<K, V>): Send {
+    if (record === null || typeof record !== 'object') throw new TypeError('record must be an object')
+    const { topic } = record
+    if (typeof topic !== 'string') throw new TypeError('record.topic must be a string')
+    if (!LEGAL_TOPIC.test(topic)) {
+      throw new KafkaError(`illegal topic name '${topic}': 1-249 characters of [a-zA-Z0-9._-]`, {
+        code: 'TOPIC_EXCEPTION',
+        errno: 17,
+        record,
+      })
     }
-    const id = this.#nextId++
+    let partition = -1
+    if (record.partition !== undefined && record.partition !== null) {
+      partition = record.partition
+      if (!Number.isInteger(partition) || partition < 0 || partition > 0x7fffffff) {
+        throw new TypeError(`record.partition must be an integer >= 0, got ${String(record.partition)}`)
+      }
+    }
+    let timestamp = 0
+    if (record.timestamp !== undefined && record.timestamp !== null) {
+      timestamp = record.timestamp instanceof Date ? record.timestamp.getTime() : record.timestamp
+      if (typeof timestamp !== 'number' || !Number.isFinite(timestamp) || timestamp < 0) {
+        throw new TypeError(`record.timestamp must be a Date or milliseconds >= 0, got ${String(record.timestamp)}`)
+      }
+    }
+    if (!('value' in record)) throw new TypeError('record.value is required (use null for a tombstone)')
+    const key = record.key === undefined || record.key === null ? null : this.#keyOut(record.key, topic)
+    const value = record.value === null ? null : this.#valueOut(record.value, topic)
     const headers = flattenHeaders(record.headers)
-    const ts = record.timestamp instanceof Date ? record.timestamp.getTime() : (record.timestamp ?? 0)
-    const err = this.#native.produce(
-      this.#topicIndex(record.topic),
-      record.partition ?? -1,
-      record.key ?? null,
-      record.value,
-      ts,
-      headers,
-      id,
-    )
-    if (err !== 0) {
-      this.#settleError(p, this.#error(err, record, 0))
-      return
+    const size = recordSize(key, value, headers, this.#maxMessageBytes)
+    if (size > this.#maxMessageBytes) {
+      throw new KafkaError(`record of ${size} bytes exceeds message.max.bytes (${this.#maxMessageBytes})`, {
+        code: 'MSG_SIZE_TOO_LARGE',
+        errno: 10,
+        record,
+      })
     }
-    if (this.#pending.size === 0) this.#hold()
-    this.#pending.set(id, p)
+    return {
+      record: record as ProducerRecord<unknown, unknown>,
+      topic: this.#topicIndex(topic),
+      partition,
+      key,
+      value,
+      headers,
+      timestamp,
+      kind: Kind.Fire,
+      a: undefined,
+      b: undefined,
+      deadline: 0,
+    }
   }
 
   #topicIndex(topic: string): number {
@@ -136,15 +317,90 @@ export class Producer extends EventEmitter {
     return idx
   }
 
+  #accept(s: Send, kind: Kind, a: unknown, b: unknown): void {
+    s.kind = kind
+    s.a = a
+    s.b = b
+    if (this.#fatal) return this.#settleLater(s, this.#fatalFor(s, 'not-persisted'))
+    if (this.#state !== 'open') return this.#settleLater(s, new ClosedError('send() after close()', { record: s.record }))
+    // Records queue behind waiting ones, so call order is kept under backpressure.
+    if (this.#waitHead === this.#waiting.length) {
+      const err = this.#produce(s)
+      if (err === 0) return this.#hold()
+      if (err !== ERR_QUEUE_FULL) return this.#settleLater(s, this.#sendError(err, s, 0))
+    }
+    s.deadline = Date.now() + this.#maxBlockMs
+    this.#waiting.push(s)
+    this.#hold()
+    this.#armBlockTimer()
+  }
+
+  /** Hands one record to librdkafka; 0 when it was queued there. */
+  #produce(s: Send): number {
+    const id = this.#nextId++
+    const err = this.#native.produce(s.topic, s.partition, s.key, s.value, s.timestamp, s.headers, id)
+    if (err === 0) this.#pending.set(id, s)
+    return err
+  }
+
+  /** Moves waiting records into librdkafka while it has room. */
+  #pump(): void {
+    const w = this.#waiting
+    while (this.#waitHead < w.length) {
+      const s = w[this.#waitHead]!
+      const err = this.#produce(s)
+      if (err === ERR_QUEUE_FULL) break
+      w[this.#waitHead++] = undefined
+      if (err !== 0) this.#settle(s, this.#sendError(err, s, 0), undefined)
+    }
+    if (this.#waitHead === w.length) {
+      this.#waiting = []
+      this.#waitHead = 0
+      if (this.#blockTimer) clearTimeout(this.#blockTimer)
+      this.#blockTimer = undefined
+    }
+  }
+
+  #armBlockTimer(): void {
+    if (this.#blockTimer !== undefined || this.#waitHead === this.#waiting.length) return
+    const head = this.#waiting[this.#waitHead]!
+    this.#blockTimer = setTimeout(() => this.#expireWaiting(), Math.max(0, head.deadline - Date.now()))
+  }
+
+  /** max.block.ms passed for the oldest waiting records: they fail, never having been queued. */
+  #expireWaiting(): void {
+    this.#blockTimer = undefined
+    const now = Date.now()
+    const w = this.#waiting
+    while (this.#waitHead < w.length && w[this.#waitHead]!.deadline <= now) {
+      const s = w[this.#waitHead]!
+      w[this.#waitHead++] = undefined
+      this.#settle(s, new TimeoutError(`waited max.block.ms (${this.#maxBlockMs} ms) for space in the producer queue`, {
+        record: s.record,
+        persisted: 'not-persisted',
+        retriable: true,
+      }), undefined)
+    }
+    this.#pump()
+    this.#armBlockTimer()
+    this.#checkIdle()
+  }
+
   /** Pending sends keep the process alive (no loss when a script just ends). */
   #hold(): void {
+    if (this.#held) return
+    this.#held = true
     busy.add(this)
+    installExitHook()
     this.#native.ref()
   }
 
-  #release(): void {
+  #checkIdle(): void {
+    if (!this.#held || this.pending > 0) return
+    this.#held = false
     busy.delete(this)
     this.#native.unref()
+    for (const w of this.#idleWaiters.splice(0)) w()
   }
 
   #drain(): void {
@@ -154,30 +410,22 @@ export class Producer extends EventEmitter {
     const rows = this.#native.drain(SLICE, events)
     for (let i = 0, o = 0; i < rows; i++, o += STRIDE) {
       const id = report[o]!
-      const p = this.#pending.get(id)
-      if (p === undefined) continue
+      const s = this.#pending.get(id)
+      if (s === undefined) continue
       this.#pending.delete(id)
       const errno = report[o + 4]!
       if (errno === 0) {
-        const md: RecordMetadata = {
-          topic: p.topic,
-          partition: report[o + 1]!,
-          offset: report[o + 2]!,
-          timestamp: report[o + 3]!,
-        }
-        if (p.callback) p.callback(null, md)
-        else p.resolve!(md)
+        this.#settle(s, null, { topic: s.record.topic, partition: report[o + 1]!, offset: report[o + 2]!, timestamp: report[o + 3]! })
       } else {
-        this.#settleError(p, this.#error(errno, p.record, report[o + 5]!))
+        this.#settle(s, this.#sendError(errno, s, report[o + 5]!), undefined)
       }
     }
     const more = rows + events.length >= SLICE
     if (events.length > 0) this.#handleEvents(events.splice(0))
-    if (rows > 0 && this.#pending.size === 0) {
-      this.#release()
-      for (const w of this.#idleWaiters.splice(0)) w(true)
-    }
+    if (rows > 0 && this.#waitHead < this.#waiting.length) this.#pump()
+    this.#checkIdle()
     if (more && !this.#drainScheduled) {
+      // Yield to the event loop between slices so a burst of reports never stalls it.
       this.#drainScheduled = true
       setImmediate(() => this.#drain())
     }
@@ -186,60 +434,163 @@ export class Producer extends EventEmitter {
   #handleEvents(events: NativeEvent[]): void {
     for (const ev of events) {
       if (ev.type === 'error') {
-        const err = new KafkaError(ev.message, { code: ev.code, errno: ev.errno, fatal: ev.fatal })
-        if (this.listenerCount('error') > 0) this.emit('error', err)
+        if (ev.fatal) this.#onFatal(ev)
+        else this.#onError(new KafkaError(ev.message, { code: ev.code, errno: ev.errno, retriable: RETRIABLE_CODES.has(ev.code) }))
       } else if (ev.type === 'stats') {
-        this.emit('stats', JSON.parse(ev.json))
+        this.#emitSafely('stats', JSON.parse(ev.json))
       } else {
-        this.emit('log', ev)
+        const entry: LogEntry = { level: ev.level, facility: ev.facility, message: ev.message }
+        this.#log(entry)
+        this.#emitSafely('log', entry)
       }
     }
   }
 
-  #error(errno: number, record: ProducerRecord, status: number): KafkaError {
-    return new KafkaError(`${record.topic}: ${errorDescription(errno)}`, {
-      code: errorName(errno),
+  /** Client-level, non-fatal errors (e.g. all brokers down): librdkafka keeps retrying. */
+  #onError(err: KafkaError): void {
+    if (this.listenerCount('error') > 0) this.#emitSafely('error', err)
+    else this.#logger?.warn?.(`ironkafka: ${err.code}: ${err.message}`)
+  }
+
+  #onFatal(ev: Extract<NativeEvent, { type: 'error' }>): void {
+    if (this.#fatal) return
+    const cause = this.#native.fatalError() ?? new KafkaError(ev.message, { code: ev.code, errno: ev.errno, fatal: true })
+    this.#fatal = new FatalError(`fatal error, the producer cannot continue: ${cause.code}: ${cause.message}`, {
+      code: cause.code,
+      errno: cause.errno,
+      cause,
+    })
+    // Waiting records never reached librdkafka; queued and in-flight ones come back through
+    // the purge with their own persisted status and are rejected with the fatal error then.
+    const w = this.#waiting
+    while (this.#waitHead < w.length) {
+      const s = w[this.#waitHead]!
+      w[this.#waitHead++] = undefined
+      this.#settle(s, this.#fatalFor(s, 'not-persisted'), undefined)
+    }
+    this.#native.purge(PURGE_QUEUE | PURGE_INFLIGHT)
+    if (this.listenerCount('fatal') > 0) this.#emitSafely('fatal', this.#fatal)
+    else if (this.#logger?.error) this.#logger.error(`ironkafka: ${this.#fatal.message}`)
+    else process.stderr.write(`ironkafka: ${this.#fatal.message}\n`)
+  }
+
+  #fatalFor(s: Send, persisted: PersistedStatus): FatalError {
+    const f = this.#fatal!
+    return new FatalError(f.message, { code: f.code, errno: f.errno, cause: f.cause, persisted, record: s.record })
+  }
+
+  #log(entry: LogEntry): void {
+    const l = this.#logger
+    if (!l) return
+    const line = `librdkafka ${entry.facility}: ${entry.message}`
+    if (entry.level <= 3) l.error?.(line)
+    else if (entry.level === 4) l.warn?.(line)
+    else if (entry.level <= 6) l.info?.(line)
+    else l.debug?.(line)
+  }
+
+  #sendError(errno: number, s: Send, status: number): KafkaError {
+    const persisted = PERSISTED_STATUS[status] ?? 'possibly-persisted'
+    if (this.#fatal) return this.#fatalFor(s, persisted)
+    const code = errorName(errno)
+    return new KafkaError(`${s.record.topic}: ${errorDescription(errno)}`, {
+      code,
       errno,
-      persisted: PERSISTED_STATUS[status] ?? 'possibly-persisted',
-      record,
+      retriable: RETRIABLE_CODES.has(code),
+      persisted,
+      record: s.record,
     })
   }
 
-  #settleError(p: Pending, err: KafkaError): void {
-    if (p.callback) p.callback(err)
-    else p.reject!(err)
+  /** Settles a send whose failure is known at once; never synchronously inside the call. */
+  #settleLater(s: Send, err: KafkaError): void {
+    process.nextTick(() => this.#settle(s, err, undefined))
+  }
+
+  /** The one place a send is settled. User code that throws cannot break the drain loop. */
+  #settle(s: Send, err: KafkaError | null, md: RecordMetadata | undefined): void {
+    switch (s.kind) {
+      case Kind.Promise:
+        if (err) (s.b as (e: KafkaError) => void)(err)
+        else (s.a as (md: RecordMetadata) => void)(md!)
+        return
+      case Kind.Callback:
+        try {
+          ;(s.a as SendCallback)(err, md)
+        } catch (e) {
+          process.nextTick(() => {
+            throw e
+          })
+        }
+        return
+      case Kind.Fire:
+        if (err) {
+          if (this.listenerCount('delivery-error') > 0) this.#emitSafely('delivery-error', err)
+          else this.#logger?.error?.(`ironkafka: delivery failed: ${err.code}: ${err.message}`)
+        }
+        return
+      case Kind.Batch: {
+        const batch = s.a as Batch
+        const i = s.b as number
+        if (err) {
+          if (i < batch.errorIndex) {
+            batch.error = err
+            batch.errorIndex = i
+          }
+        } else batch.results[i] = md!
+        if (--batch.left === 0) {
+          if (batch.error) batch.reject(batch.error)
+          else batch.resolve(batch.results)
+        }
+      }
+    }
+  }
+
+  #emitSafely(event: string, arg: unknown): void {
+    try {
+      this.emit(event, arg)
+    } catch (e) {
+      process.nextTick(() => {
+        throw e
+      })
+    }
   }
 
   /** Resolves true once nothing is pending, false if timeoutMs passes first. */
   #whenIdle(timeoutMs: number): Promise<boolean> {
-    if (this.#pending.size === 0) return Promise.resolve(true)
+    if (this.pending === 0) return Promise.resolve(true)
     return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        resolve(true)
+      }
       const timer = setTimeout(() => {
         this.#idleWaiters = this.#idleWaiters.filter((w) => w !== done)
         resolve(false)
       }, timeoutMs)
-      const done = (idle: boolean): void => {
-        clearTimeout(timer)
-        resolve(idle)
-      }
       this.#idleWaiters.push(done)
     })
   }
 
-  /** Waits until every pending send has settled; rejects with TimeoutError after timeoutMs. */
+  /**
+   * Resolves once every send accepted so far has settled (delivered or failed); rejects with a
+   * TimeoutError saying how many remain if that takes longer than timeoutMs. librdkafka sends
+   * lingering batches at once while a flush runs.
+   */
   async flush(timeoutMs = 30_000): Promise<void> {
-    if (this.#state === 'closed') return
-    const err = await this.#native.flush(timeoutMs)
-    this.#drain()
-    if (err !== 0 || this.#pending.size > 0) {
-      throw new TimeoutError(`flush timed out after ${timeoutMs} ms with ${this.#pending.size} sends pending`)
+    if (this.pending === 0 || this.#state === 'closed') return
+    // rd_kafka_flush makes librdkafka skip linger.ms; it runs on the worker pool and ends as
+    // soon as librdkafka holds no message (or at the timeout). Settling is tracked here.
+    this.#native.flush(timeoutMs).catch(() => undefined)
+    if (!(await this.#whenIdle(timeoutMs))) {
+      throw new TimeoutError(`flush timed out after ${timeoutMs} ms with ${this.pending} send(s) still pending`)
     }
   }
 
   /**
-   * Flushes until the deadline, then purges what is left (each remaining send rejects with
-   * _PURGE_QUEUE / _PURGE_INFLIGHT and its persisted status), then destroys the handle off
-   * the JS thread. Safe to call twice.
+   * Flushes until the deadline, then purges what is left: every remaining send rejects with
+   * _PURGE_QUEUE / _PURGE_INFLIGHT and its persisted status. Then destroys the handle off the
+   * JS thread. Safe to call twice, during flush(), or after a fatal error.
    */
   close(options: { timeoutMs?: number } = {}): Promise<void> {
     this.#closePromise ??= this.#close(options.timeoutMs ?? 30_000)
@@ -248,27 +599,45 @@ export class Producer extends EventEmitter {
 
   async #close(timeoutMs: number): Promise<void> {
     this.#state = 'closing'
-    const deadline = Date.now() + timeoutMs
-    try {
-      await this.flush(timeoutMs)
-    } catch {
-      // timed out: what is left is purged below
+    if (this.pending > 0 && !this.#fatal) {
+      try {
+        await this.flush(timeoutMs)
+      } catch {
+        // deadline passed: what is left is purged below
+      }
     }
-    if (this.#pending.size > 0) {
+    if (this.pending > 0) {
+      const w = this.#waiting
+      while (this.#waitHead < w.length) {
+        const s = w[this.#waitHead]!
+        w[this.#waitHead++] = undefined
+        this.#settle(s, new KafkaError(`${s.record.topic}: purged by close() before it was queued`, {
+          code: '_PURGE_QUEUE',
+          errno: -152,
+          retriable: true,
+          persisted: 'not-persisted',
+          record: s.record,
+        }), undefined)
+      }
+      this.#pump()
       this.#native.purge(PURGE_QUEUE | PURGE_INFLIGHT)
-      // Purged reports arrive through the queue like any other; wait for them (bounded).
-      await this.#whenIdle(Math.max(0, deadline - Date.now()) + 5_000)
+      await this.#whenIdle(PURGE_GRACE_MS)
     }
     this.#state = 'closed'
+    // The native close waits (off the JS thread) for any flush/metadata call still running.
     await this.#native.close()
-    for (const [id, p] of this.#pending) {
+    for (const [id, s] of this.#pending) {
       this.#pending.delete(id)
-      this.#settleError(p, new ClosedError('producer destroyed before the delivery report', {
-        record: p.record,
+      this.#settle(s, new ClosedError('producer destroyed before the delivery report arrived', {
+        record: s.record,
         persisted: 'possibly-persisted',
-      }))
+      }), undefined)
     }
-    busy.delete(this)
+    this.#checkIdle()
+    if (this.#held) {
+      this.#held = false
+      busy.delete(this)
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -276,9 +645,83 @@ export class Producer extends EventEmitter {
   }
 }
 
-function flattenHeaders(h: ProducerRecord['headers']): Array<string | Buffer> | null {
-  if (h === undefined) return null
+function serializer<T>(s: Serializer<T> | undefined, what: 'key' | 'value'): (v: unknown, topic: string) => Bytes {
+  if (s === undefined) return (v) => asBytes(v, what)
+  if (typeof s === 'function') {
+    return (v, topic) => {
+      const out = s(v as T, topic)
+      return out === null ? null : asBytes(out, `${what}Serializer result`)
+    }
+  }
+  switch (s) {
+    case 'buffer':
+      return (v) => {
+        if (Buffer.isBuffer(v)) return v
+        if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+        throw new TypeError(`record.${what} must be a Buffer (${what}Serializer 'buffer')`)
+      }
+    case 'string':
+      return (v) => {
+        if (typeof v === 'string') return v
+        throw new TypeError(`record.${what} must be a string (${what}Serializer 'string')`)
+      }
+    case 'json':
+      return (v) => {
+        const out = JSON.stringify(v)
+        if (out === undefined) throw new TypeError(`record.${what} cannot be serialized as JSON`)
+        return out
+      }
+    default:
+      throw new TypeError(`${what}Serializer must be 'buffer', 'string', 'json' or a function`)
+  }
+}
+
+function asBytes(v: unknown, what: string): Bytes {
+  if (typeof v === 'string' || Buffer.isBuffer(v)) return v
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+  throw new TypeError(`${what} must be a Buffer, a string or null, got ${v === null ? 'null' : typeof v}`)
+}
+
+/**
+ * Bytes of key + value + headers, as librdkafka counts them against message.max.bytes.
+ * UTF-8 takes at most 3 bytes per UTF-16 unit, so strings are only measured exactly when
+ * that upper bound could exceed the limit (the common small record costs no encoding pass).
+ */
+function recordSize(key: Bytes, value: Bytes, headers: Array<string | Buffer> | null, limit: number): number {
+  const parts: Bytes[] = headers === null ? [key, value] : [key, value, ...headers]
+  let bound = 0
+  for (const p of parts) if (p !== null) bound += typeof p === 'string' ? p.length * 3 : p.length
+  if (bound <= limit) return bound
+  let exact = 0
+  for (const p of parts) if (p !== null) exact += typeof p === 'string' ? Buffer.byteLength(p) : p.length
+  return exact
+}
+
+function flattenHeaders(h: RecordHeaders | undefined): Array<string | Buffer> | null {
+  if (h === undefined || h === null) return null
+  if (typeof h !== 'object') throw new TypeError('record.headers must be an object or an array of [name, value]')
+  const entries = Array.isArray(h) ? h : Object.entries(h)
   const out: Array<string | Buffer> = []
-  for (const [k, v] of Array.isArray(h) ? h : Object.entries(h)) out.push(k, v)
+  for (const e of entries) {
+    if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'string') {
+      throw new TypeError('record.headers entries must be [name: string, value: Buffer | string]')
+    }
+    const v: unknown = e[1]
+    if (typeof v !== 'string' && !Buffer.isBuffer(v)) {
+      if (v instanceof Uint8Array) {
+        out.push(e[0], Buffer.from(v.buffer, v.byteOffset, v.byteLength))
+        continue
+      }
+      throw new TypeError(`record.headers['${e[0]}'] must be a Buffer or a string`)
+    }
+    out.push(e[0], v)
+  }
   return out
+}
+
+function numberSetting(v: unknown, fallback: number, name: string): number {
+  if (v === undefined || v === null) return fallback
+  const n = typeof v === 'string' ? Number(v) : v
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new TypeError(`${name} must be a number >= 0`)
+  return n
 }

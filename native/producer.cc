@@ -44,6 +44,7 @@ Napi::Function Producer::Define(Napi::Env env) {
                          InstanceMethod("produce", &Producer::Produce),
                          InstanceMethod("drain", &Producer::Drain),
                          InstanceMethod("flush", &Producer::Flush),
+                         InstanceMethod("metadata", &Producer::Metadata),
                          InstanceMethod("purge", &Producer::Purge),
                          InstanceMethod("close", &Producer::Close),
                          InstanceMethod("ref", &Producer::Ref),
@@ -308,6 +309,37 @@ Napi::Value Producer::Flush(const Napi::CallbackInfo& info) {
       [](Napi::Env env, rd_kafka_resp_err_t& err) { return Napi::Number::New(env, err); });
 }
 
+// metadata(timeoutMs) -> Promise<{ errno, brokers }>: one metadata request (no topics) on the
+// worker, so connect() can fail fast when no broker answers.
+Napi::Value Producer::Metadata(const Napi::CallbackInfo& info) {
+  rd_kafka_t* rk = Handle(info.Env());
+  int timeout = info[0].As<Napi::Number>().Int32Value();
+  struct Result {
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    int brokers = 0;
+  };
+  blockingCalls_++;
+  return PromiseWorker<Result>::Run(
+      info.Env(), Value(), "ironkafka.metadata",
+      [rk, timeout, this] {
+        Result r;
+        const rd_kafka_metadata_t* md = nullptr;
+        r.err = rd_kafka_metadata(rk, 0, nullptr, &md, timeout);
+        if (md) {
+          r.brokers = md->broker_cnt;
+          rd_kafka_metadata_destroy(md);
+        }
+        blockingCalls_--;
+        return r;
+      },
+      [](Napi::Env env, Result& r) {
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("errno", Napi::Number::New(env, r.err));
+        o.Set("brokers", Napi::Number::New(env, r.brokers));
+        return o;
+      });
+}
+
 // purge(flags) -> error code. Always non-blocking: the purged messages' reports arrive
 // through the queue like any other.
 Napi::Value Producer::Purge(const Napi::CallbackInfo& info) {
@@ -316,7 +348,7 @@ Napi::Value Producer::Purge(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), rd_kafka_purge(rk, flags));
 }
 
-// close() -> Promise<void>. lib/ calls it once every send has settled. Destroys the handle on
+// close() -> Promise<void>. lib/ calls it once every send has settled (or been purged). Destroys the handle on
 // the worker; wake-ups stop first so librdkafka's shutdown never calls into a dying object.
 Napi::Value Producer::Close(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -325,15 +357,15 @@ Napi::Value Producer::Close(const Napi::CallbackInfo& info) {
     done.Resolve(env.Undefined());
     return done.Promise();
   }
-  if (blockingCalls_ > 0) {
-    throw addon_->MakeError(env, RD_KAFKA_RESP_ERR__STATE, "close() while flush() is running");
-  }
   StopWakeups();
   addon_->Untrack(this);
   auto handles = TakeHandles();
   return PromiseWorker<bool>::Run(
       env, Value(), "ironkafka.destroy",
-      [handles]() mutable {
+      [handles, this]() mutable {
+        // A flush or metadata call may still be using rk on another pool thread; each is
+        // bounded by its own timeout (and a purge ends a flush early). Wait here, not on JS.
+        while (blockingCalls_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         handles.reset();  // the last owner: rd_kafka_destroy runs here, on the worker
         return true;
       },

@@ -76,6 +76,7 @@ class Producer : public Napi::ObjectWrap<Producer>, public Teardown {
   Napi::Value Produce(const Napi::CallbackInfo& info);
   Napi::Value Drain(const Napi::CallbackInfo& info);
   Napi::Value Flush(const Napi::CallbackInfo& info);
+  Napi::Value Metadata(const Napi::CallbackInfo& info);
   Napi::Value Purge(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Ref(const Napi::CallbackInfo& info);
