@@ -63,10 +63,25 @@ export const addon: Addon = nodeGypBuild(packageRoot) as Addon
 // Native code builds real KafkaErrors (code, retriable, fatal, abortable) from here on.
 addon.setErrorClass(KafkaError)
 
+/**
+ * Codes rdkafka.h also defines under Kafka's current protocol name (its #define aliases);
+ * rd_kafka_err2name still returns the older name. We report code 6 as Kafka's docs name it
+ * and accept every spelling as input.
+ */
+const ALIASES: Record<string, number> = {
+  NOT_LEADER_OR_FOLLOWER: 6,
+  GROUP_LOAD_IN_PROGRESS: 14,
+  GROUP_COORDINATOR_NOT_AVAILABLE: 15,
+  NOT_COORDINATOR_FOR_GROUP: 16,
+}
+const PREFERRED_NAMES = new Map<number, string>([[6, 'NOT_LEADER_OR_FOLLOWER']])
+
 const names = new Map<number, string>()
+const codes = new Map<string, number>(Object.entries(ALIASES))
 const descriptions = new Map<number, string>()
 for (const [code, name, desc] of addon.errorCodes()) {
-  names.set(code, name)
+  names.set(code, PREFERRED_NAMES.get(code) ?? name)
+  codes.set(name, code)
   descriptions.set(code, desc)
 }
 
@@ -81,8 +96,7 @@ export function errorDescription(errno: number): string {
 
 /** librdkafka's error code for a name, e.g. 'NOT_LEADER_OR_FOLLOWER' -> 6. */
 export function errorCode(name: string): number | undefined {
-  for (const [code, n] of names) if (n === name) return code
-  return undefined
+  return codes.get(name)
 }
 
 /** The librdkafka version linked into the addon. */

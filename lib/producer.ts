@@ -408,6 +408,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     const report = this.#report
     const events = this.#events
     const rows = this.#native.drain(SLICE, events)
+    if (this.#fatal === undefined && rows > 0) this.#checkFatal(rows)
     for (let i = 0, o = 0; i < rows; i++, o += STRIDE) {
       const id = report[o]!
       const s = this.#pending.get(id)
@@ -452,9 +453,28 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     else this.#logger?.warn?.(`ironkafka: ${err.code}: ${err.message}`)
   }
 
-  #onFatal(ev: Extract<NativeEvent, { type: 'error' }>): void {
+  /**
+   * Reports failed by a fatal error can be drained in the same slice as, and ahead of, the
+   * fatal error event. So when a slice holds failures, ask librdkafka (cheap) first: every
+   * send failing after the producer became fatal is rejected with the FatalError.
+   */
+  #checkFatal(rows: number): void {
+    const report = this.#report
+    for (let i = 0, o = 4; i < rows; i++, o += STRIDE) {
+      if (report[o] !== 0) {
+        const cause = this.#native.fatalError()
+        if (cause) this.#onFatal(cause)
+        return
+      }
+    }
+  }
+
+  #onFatal(ev: Extract<NativeEvent, { type: 'error' }> | KafkaError): void {
     if (this.#fatal) return
-    const cause = this.#native.fatalError() ?? new KafkaError(ev.message, { code: ev.code, errno: ev.errno, fatal: true })
+    const cause =
+      ev instanceof KafkaError
+        ? ev
+        : (this.#native.fatalError() ?? new KafkaError(ev.message, { code: ev.code, errno: ev.errno, fatal: true }))
     this.#fatal = new FatalError(`fatal error, the producer cannot continue: ${cause.code}: ${cause.message}`, {
       code: cause.code,
       errno: cause.errno,

@@ -1,0 +1,27 @@
+// No loss at exit: pending sends keep the process alive until they settle.
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { readTopic } from '../helpers/kcat.mjs'
+import { startCluster } from '../helpers/cluster.mjs'
+
+const run = promisify(execFile)
+const fixture = new URL('../fixtures/send-and-exit.mjs', import.meta.url).pathname
+
+test('a script that sends 1000 messages and ends without flush delivers all 1000', async (t) => {
+  const cluster = await startCluster(t, { topics: { exit: { partitions: 3 } } })
+  const { stderr } = await run(process.execPath, [fixture, cluster.bootstrapServers, 'exit', 'end'], { timeout: 60_000 })
+  assert.equal(stderr, '')
+  const log = await readTopic(cluster.bootstrapServers, 'exit')
+  assert.equal(log.length, 1000)
+  assert.deepEqual(new Set(log.map((m) => m.payload)), new Set(Array.from({ length: 1000 }, (_, i) => `msg-${i}`)))
+})
+
+test('process.exit() with records pending warns on stderr with the count', async (t) => {
+  const cluster = await startCluster(t, { topics: { forced: { partitions: 1 } } })
+  const { stderr } = await run(process.execPath, [fixture, cluster.bootstrapServers, 'forced', 'exit'], { timeout: 60_000 })
+  const m = /process exiting with (\d+) record\(s\) not yet acknowledged/.exec(stderr)
+  assert.ok(m, `no warning in stderr: ${stderr}`)
+  assert.ok(Number(m[1]) > 0 && Number(m[1]) <= 1000)
+})
