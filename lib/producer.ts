@@ -111,7 +111,7 @@ interface Send {
 
 const STRIDE = addon.Producer.REPORT_STRIDE
 /** Reports settled per drain slice: bounds how long one slice holds the event loop. */
-const SLICE = 8192
+const SLICE = 1024
 const PURGE_QUEUE = 0x1
 const PURGE_INFLIGHT = 0x2
 const ERR_QUEUE_FULL = -184

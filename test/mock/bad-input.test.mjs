@@ -1,0 +1,82 @@
+// Bad input gets a clear typed error before anything is queued, and nothing else is affected.
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import { Producer, KafkaError, MockCluster } from 'ironkafka'
+import { readTopic } from '../helpers/kcat.mjs'
+import { startCluster } from '../helpers/cluster.mjs'
+
+test('invalid records throw synchronously; valid sends around them are all delivered', async (t) => {
+  const cluster = await startCluster(t, { topics: { bad: { partitions: 2 } } })
+  const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'message.max.bytes': 10_000 })
+  const good = []
+  const bad = [
+    [{ topic: 'bad', value: 42 }, TypeError],
+    [{ topic: 'bad', value: { a: 1 } }, TypeError],
+    [{ topic: 'bad', key: 7, value: 'x' }, TypeError],
+    [{ topic: 'bad' }, TypeError],
+    [{ topic: 42, value: 'x' }, TypeError],
+    [{ topic: 'has space', value: 'x' }, KafkaError],
+    [{ topic: '', value: 'x' }, KafkaError],
+    [{ topic: 'bad', value: 'x', partition: -1 }, TypeError],
+    [{ topic: 'bad', value: 'x', partition: NaN }, TypeError],
+    [{ topic: 'bad', value: 'x', partition: 1.5 }, TypeError],
+    [{ topic: 'bad', value: 'x', timestamp: -5 }, TypeError],
+    [{ topic: 'bad', value: 'x', timestamp: 'yesterday' }, TypeError],
+    [{ topic: 'bad', value: 'x', headers: 'nope' }, TypeError],
+    [{ topic: 'bad', value: 'x', headers: { h: 5 } }, TypeError],
+    [{ topic: 'bad', value: 'x', headers: [['only-name']] }, TypeError],
+    [{ topic: 'bad', value: 'x'.repeat(10_001) }, KafkaError],
+    [{ topic: 'bad', value: Buffer.alloc(10_001) }, KafkaError],
+    [{ topic: 'bad', value: '€'.repeat(4_000) }, KafkaError], // 12000 bytes of UTF-8
+    [null, TypeError],
+    ['bad', TypeError],
+  ]
+  for (const [i, [record, type]] of bad.entries()) {
+    good.push(producer.send({ topic: 'bad', key: 'k', value: `good-${i}` }))
+    for (const call of [() => producer.send(record), () => producer.produce(record), () => producer.send(record, () => {})]) {
+      assert.throws(call, (e) => e instanceof type, `record #${i} ${JSON.stringify(record)?.slice(0, 60)}`)
+    }
+  }
+  assert.throws(() => producer.sendBatch([{ topic: 'bad', value: 'ok' }, { topic: 'bad', value: 1 }]), TypeError)
+  assert.throws(() => producer.send({ topic: 'bad', value: 'x' }, 'not a function'), TypeError)
+  assert.equal(producer.pending, bad.length) // only the good ones were queued
+  const tooBig = (() => { try { producer.send({ topic: 'bad', value: 'x'.repeat(10_001) }) } catch (e) { return e } })()
+  assert.equal(tooBig.code, 'MSG_SIZE_TOO_LARGE')
+  assert.equal(tooBig.record.topic, 'bad')
+
+  await Promise.all(good)
+  await producer.close()
+  const log = await readTopic(cluster.bootstrapServers, 'bad')
+  assert.deepEqual(log.map((m) => m.payload).sort(), bad.map((_, i) => `good-${i}`).sort())
+})
+
+test('a partition that does not exist fails that send only, with a typed error', async (t) => {
+  const cluster = await startCluster(t, { topics: { few: { partitions: 2 } } })
+  const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers })
+  await producer.send({ topic: 'few', value: 'warm' }) // metadata known
+  const [bad, ok] = await Promise.allSettled([
+    producer.send({ topic: 'few', value: 'nowhere', partition: 99 }),
+    producer.send({ topic: 'few', value: 'fine', partition: 1 }),
+  ])
+  assert.equal(bad.status, 'rejected')
+  assert.ok(bad.reason instanceof KafkaError)
+  assert.equal(bad.reason.code, '_UNKNOWN_PARTITION')
+  assert.equal(bad.reason.persisted, 'not-persisted')
+  assert.equal(ok.status, 'fulfilled')
+  await producer.close()
+})
+
+test('bad producer and mock-cluster arguments are typed errors', async () => {
+  assert.throws(() => new Producer(null), TypeError)
+  assert.throws(() => new Producer({ 'bootstrap.servers': 'x', 'max.block.ms': 'soon' }), TypeError)
+  assert.throws(() => new Producer({ 'bootstrap.servers': 'x', valueSerializer: 'xml' }), TypeError)
+  assert.throws(() => new Producer({ 'bootstrap.servers': 'x', acks: 'most' }), (e) => e instanceof KafkaError && /acks/.test(e.message))
+  await assert.rejects(MockCluster.start({ brokers: 0 }), TypeError)
+  const c = await MockCluster.start({ brokers: 1 })
+  assert.throws(() => c.pushRequestErrors('NoSuchApi', ['NOT_LEADER_OR_FOLLOWER']), TypeError)
+  assert.throws(() => c.pushRequestErrors('Produce', ['NO_SUCH_ERROR']), TypeError)
+  assert.throws(() => c.setBrokerDown(42), KafkaError)
+  await c.close()
+  await c.close()
+  assert.throws(() => c.createTopic('t'), KafkaError)
+})

@@ -1,0 +1,46 @@
+// Lifecycle hygiene: many create/send/close cycles (main thread and Worker) keep RSS flat;
+// producers garbage-collected without close() neither crash nor hang nor lose pending sends.
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import { Worker } from 'node:worker_threads'
+import { once } from 'node:events'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { cycles } from '../fixtures/cycles.mjs'
+import { readTopic } from '../helpers/kcat.mjs'
+import { startCluster } from '../helpers/cluster.mjs'
+
+const MB = 1024 * 1024
+const run = promisify(execFile)
+
+test('1000 create/send/close cycles on the main thread: no crash, flat RSS', { timeout: 300_000 }, async (t) => {
+  const cluster = await startCluster(t, { brokers: 1, topics: { cyc: { partitions: 1 } } })
+  const { warm, end } = await cycles(cluster.bootstrapServers, 'cyc', 1000)
+  t.diagnostic(`RSS after 200 cycles ${(warm / MB).toFixed(1)} MB, after 1000 ${(end / MB).toFixed(1)} MB`)
+  assert.ok(end - warm < 40 * MB, `RSS grew ${((end - warm) / MB).toFixed(1)} MB over 800 cycles`)
+  const log = await readTopic(cluster.bootstrapServers, 'cyc')
+  assert.equal(log.length, 1000)
+})
+
+test('300 cycles inside a Worker: no crash, flat RSS', { timeout: 300_000 }, async (t) => {
+  const cluster = await startCluster(t, { brokers: 1, topics: { wcyc: { partitions: 1 } } })
+  const worker = new Worker(new URL('../fixtures/cycles.mjs', import.meta.url), {
+    workerData: { bootstrap: cluster.bootstrapServers, topic: 'wcyc', cycles: 300 },
+  })
+  const [{ warm, end }] = await once(worker, 'message')
+  assert.equal(await new Promise((r) => worker.on('exit', r)), 0)
+  t.diagnostic(`Worker RSS after 60 cycles ${(warm / MB).toFixed(1)} MB, after 300 ${(end / MB).toFixed(1)} MB`)
+  assert.ok(end - warm < 40 * MB)
+  const log = await readTopic(cluster.bootstrapServers, 'wcyc')
+  assert.equal(log.length, 300)
+})
+
+test('producers collected without close() do not crash or hang, and pending sends survive', async (t) => {
+  const cluster = await startCluster(t, { brokers: 1, topics: { gc: { partitions: 1 } } })
+  const fixture = new URL('../fixtures/gc-without-close.mjs', import.meta.url).pathname
+  const { stderr } = await run(process.execPath, [fixture, cluster.bootstrapServers, 'gc'], { timeout: 60_000 })
+  assert.equal(stderr, '')
+  const log = await readTopic(cluster.bootstrapServers, 'gc')
+  assert.equal(log.filter((m) => m.payload.startsWith('idle-')).length, 10)
+  assert.equal(log.filter((m) => m.payload.startsWith('dropped-')).length, 100)
+})
