@@ -7,7 +7,12 @@ import { startCluster, allBrokers } from '../helpers/cluster.mjs'
 
 test('brokers down longer than message.timeout.ms: _MSG_TIMED_OUT with a persisted status, never a false success', async (t) => {
   const cluster = await startCluster(t, { topics: { down: { partitions: 2 } } })
-  const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'message.timeout.ms': 1500, 'request.timeout.ms': 500 })
+  const producer = new Producer({
+    'bootstrap.servers': cluster.bootstrapServers,
+    'message.timeout.ms': 1500,
+    'request.timeout.ms': 500,
+    'reconnect.backoff.max.ms': 200,
+  })
   producer.on('error', () => {}) // client-level "all brokers down" errors are expected here
   await producer.send({ topic: 'down', key: 'warm', value: 'before' }) // metadata known, connections up
   allBrokers(cluster, (id) => cluster.setBrokerDown(id))
@@ -15,7 +20,11 @@ test('brokers down longer than message.timeout.ms: _MSG_TIMED_OUT with a persist
     Array.from({ length: 100 }, (_, i) => producer.send({ topic: 'down', key: String(i), value: `during-${i}` })),
   )
   allBrokers(cluster, (id) => cluster.setBrokerUp(id))
-  const after = await producer.send({ topic: 'down', key: 'after', value: 'after' })
+  // Brokers are back; the producer reconnects (bounded retries, each within message.timeout.ms).
+  let after
+  for (let i = 0; i < 10 && after === undefined; i++) {
+    after = await producer.send({ topic: 'down', key: 'after', value: 'after' }).catch(() => undefined)
+  }
   assert.ok(after.offset >= 0)
   await producer.close()
 
