@@ -361,7 +361,17 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     }
   }
 
-  #armBlockTimer(): void {
+  /** Fails waiting records from the head while `which` holds (they never reached librdkafka). */
+  #failWaiting(which: (s: Send) => boolean, error: (s: Send) => KafkaError): void {
+    const w = this.#waiting
+    while (this.#waitHead < w.length && which(w[this.#waitHead]!)) {
+      const s = w[this.#waitHead]!
+      w[this.#waitHead++] = undefined
+      this.#settle(s, error(s), undefined)
+    }
+  }
+
+    #armBlockTimer(): void {
     if (this.#blockTimer !== undefined || this.#waitHead === this.#waiting.length) return
     const head = this.#waiting[this.#waitHead]!
     this.#blockTimer = setTimeout(() => this.#expireWaiting(), Math.max(0, head.deadline - Date.now()))
@@ -371,16 +381,14 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   #expireWaiting(): void {
     this.#blockTimer = undefined
     const now = Date.now()
-    const w = this.#waiting
-    while (this.#waitHead < w.length && w[this.#waitHead]!.deadline <= now) {
-      const s = w[this.#waitHead]!
-      w[this.#waitHead++] = undefined
-      this.#settle(s, new TimeoutError(`waited max.block.ms (${this.#maxBlockMs} ms) for space in the producer queue`, {
+    this.#failWaiting(
+      (s) => s.deadline <= now,
+      (s) => new TimeoutError(`waited max.block.ms (${this.#maxBlockMs} ms) for space in the producer queue`, {
         record: s.record,
         persisted: 'not-persisted',
         retriable: true,
-      }), undefined)
-    }
+      }),
+    )
     this.#pump()
     this.#armBlockTimer()
     this.#checkIdle()
@@ -482,12 +490,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     })
     // Waiting records never reached librdkafka; queued and in-flight ones come back through
     // the purge with their own persisted status and are rejected with the fatal error then.
-    const w = this.#waiting
-    while (this.#waitHead < w.length) {
-      const s = w[this.#waitHead]!
-      w[this.#waitHead++] = undefined
-      this.#settle(s, this.#fatalFor(s, 'not-persisted'), undefined)
-    }
+    this.#failWaiting(() => true, (s) => this.#fatalFor(s, 'not-persisted'))
     this.#native.purge(PURGE_QUEUE | PURGE_INFLIGHT)
     if (this.listenerCount('fatal') > 0) this.#emitSafely('fatal', this.#fatal)
     else if (this.#logger?.error) this.#logger.error(`ironkafka: ${this.#fatal.message}`)
@@ -627,18 +630,16 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       }
     }
     if (this.pending > 0) {
-      const w = this.#waiting
-      while (this.#waitHead < w.length) {
-        const s = w[this.#waitHead]!
-        w[this.#waitHead++] = undefined
-        this.#settle(s, new KafkaError(`${s.record.topic}: purged by close() before it was queued`, {
+      this.#failWaiting(
+        () => true,
+        (s) => new KafkaError(`${s.record.topic}: purged by close() before it was queued`, {
           code: '_PURGE_QUEUE',
           errno: -152,
           retriable: true,
           persisted: 'not-persisted',
           record: s.record,
-        }), undefined)
-      }
+        }),
+      )
       this.#pump()
       this.#native.purge(PURGE_QUEUE | PURGE_INFLIGHT)
       await this.#whenIdle(PURGE_GRACE_MS)
