@@ -654,11 +654,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
         persisted: 'possibly-persisted',
       }), undefined)
     }
-    this.#checkIdle()
-    if (this.#held) {
-      this.#held = false
-      busy.delete(this)
-    }
+    this.#checkIdle() // nothing is pending any more: releases the hold on the event loop
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
