@@ -101,3 +101,32 @@ export const RETRIABLE_CODES: ReadonlySet<string> = new Set([
   'OFFSET_NOT_AVAILABLE',
   'CORRUPT_MESSAGE',
 ])
+
+/** One problem (or warning) in a producer config. */
+export interface ConfigIssue {
+  /** The key to change, as the user wrote it ('' for the config as a whole). */
+  key: string
+  message: string
+  /** Every key involved, for rules about several settings. */
+  keys?: string[]
+}
+
+/**
+ * A producer config that cannot work, with every problem found (not just the first). Thrown
+ * by validateConfig() and new Producer() before anything native is created.
+ */
+export class ConfigError extends KafkaError {
+  readonly issues: ConfigIssue[]
+  readonly warnings: ConfigIssue[]
+
+  constructor(issues: ConfigIssue[], warnings: ConfigIssue[] = []) {
+    const n = issues.length
+    const lines = issues.map((i) => `  - ${i.key === '' ? '' : `${i.key}: `}${i.message}`)
+    super(`invalid producer config (${n} problem${n === 1 ? '' : 's'}):\n${lines.join('\n')}`, {
+      code: '_INVALID_ARG',
+      errno: -186,
+    })
+    this.issues = issues
+    this.warnings = warnings
+  }
+}

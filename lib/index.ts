@@ -1,18 +1,11 @@
 export { Producer } from './producer.js'
-export type {
-  ProducerConfig,
-  ProducerOptions,
-  ProducerRecord,
-  RecordMetadata,
-  RecordHeaders,
-  SendCallback,
-  Serializer,
-  Logger,
-  LogEntry,
-  Bytes,
-} from './producer.js'
+export type { ProducerRecord, RecordMetadata, RecordHeaders, SendCallback, LogEntry, Bytes } from './producer.js'
+export type { ProducerConfig, ProducerOptions, JavaProducerSettings, Serializer, Logger, Partitioner } from './config/types.js'
+export { validateConfig, checkConfig, producerConfigSchema } from './config/validate.js'
+export type { ResolvedConfig, ResolvedSetting, ConfigReport, ConfigSource } from './config/validate.js'
+export type { LibrdkafkaProducerProperties } from './config/librdkafka.generated.js'
 export { MockCluster, API_KEYS } from './mock-cluster.js'
 export type { MockClusterOptions, MockTopicOptions, ApiName, ErrorCodeLike } from './mock-cluster.js'
-export { KafkaError, ClosedError, TimeoutError, FatalError } from './errors.js'
-export type { KafkaErrorProps, PersistedStatus } from './errors.js'
+export { KafkaError, ClosedError, TimeoutError, FatalError, ConfigError } from './errors.js'
+export type { KafkaErrorProps, PersistedStatus, ConfigIssue } from './errors.js'
 export { librdkafkaVersion } from './binding.js'

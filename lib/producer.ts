@@ -10,9 +10,12 @@
 //   #waiting  (JS-side FIFO while librdkafka's queue is full: backpressure, max.block.ms)
 //   #pending  (handed to librdkafka, keyed by the integer id passed as its opaque)
 import { EventEmitter } from 'node:events'
+import { validateConfig } from './config/validate.js'
+import type { Logger, ProducerConfig, Serializer } from './config/types.js'
 import { addon, errorName, errorDescription, type NativeEvent, type NativeProducer } from './binding.js'
 import {
   ClosedError,
+  ConfigError,
   FatalError,
   KafkaError,
   PERSISTED_STATUS,
@@ -22,9 +25,6 @@ import {
 } from './errors.js'
 
 export type Bytes = Buffer | string | null
-
-/** How keys or values become bytes: a built-in name or a function. */
-export type Serializer<T> = 'buffer' | 'string' | 'json' | ((value: T, topic: string) => Buffer | string | null)
 
 export type RecordHeaders = Record<string, Buffer | string> | Array<[string, Buffer | string]>
 
@@ -46,25 +46,6 @@ export interface RecordMetadata {
   offset: number
   /** The record's timestamp as librdkafka reports it (-1 if unknown). */
   timestamp: number
-}
-
-/** console, pino, winston... anything with these methods. */
-export interface Logger {
-  error?(msg: string, ...rest: unknown[]): void
-  warn?(msg: string, ...rest: unknown[]): void
-  info?(msg: string, ...rest: unknown[]): void
-  debug?(msg: string, ...rest: unknown[]): void
-}
-
-export interface ProducerOptions<K, V> {
-  keySerializer?: Serializer<K>
-  valueSerializer?: Serializer<V>
-  logger?: Logger
-}
-
-/** librdkafka properties (and, for backpressure, max.block.ms) plus the options above. */
-export interface ProducerConfig<K = Bytes, V = Bytes> extends ProducerOptions<K, V> {
-  [property: string]: unknown
 }
 
 export type SendCallback = (err: KafkaError | null, metadata?: RecordMetadata) => void
@@ -118,19 +99,13 @@ const ERR_QUEUE_FULL = -184
 /** Extra time close() gives purged reports to come back after its deadline. */
 const PURGE_GRACE_MS = 5_000
 
-/** The Java client's safe choices where librdkafka's own defaults differ. */
-const DEFAULTS: Record<string, string> = {
-  'enable.idempotence': 'true',
-  acks: 'all',
-  partitioner: 'murmur2_random',
-}
-/** Ours, not librdkafka's: removed before the config reaches the addon. */
-const OWN_KEYS = new Set(['max.block.ms', 'keySerializer', 'valueSerializer', 'logger'])
 const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/
 
 /** Producers with unsettled sends: kept reachable so nothing pending is garbage-collected. */
 const busy = new Set<Producer<any, any>>()
 let exitHookInstalled = false
+/** Config warnings already emitted through process.emitWarning. */
+const warned = new Set<string>()
 
 function installExitHook(): void {
   if (exitHookInstalled) return
@@ -168,20 +143,31 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   readonly #maxMessageBytes: number
   readonly #logger: Logger | undefined
 
+  /**
+   * Validates the whole config first (see validateConfig): a ConfigError lists every problem,
+   * and nothing native is created. Warnings go to `logger.warn`, else process.emitWarning.
+   */
   constructor(config: ProducerConfig<K, V>) {
     super()
-    if (config === null || typeof config !== 'object') throw new TypeError('config must be an object')
-    this.#keyOut = serializer(config.keySerializer, 'key')
-    this.#valueOut = serializer(config.valueSerializer, 'value')
-    this.#logger = config.logger
-    this.#maxBlockMs = numberSetting(config['max.block.ms'], 60_000, 'max.block.ms')
-    this.#maxMessageBytes = numberSetting(config['message.max.bytes'], 1_000_000, 'message.max.bytes')
-
-    const native: Record<string, string> = { ...DEFAULTS }
-    for (const [k, v] of Object.entries(config)) {
-      if (OWN_KEYS.has(k) || v === undefined) continue
-      native[k] = String(v)
+    const resolved = validateConfig(config)
+    if (resolved.librdkafka['transactional.id'] !== undefined) {
+      throw new ConfigError([{ key: 'transactional.id', message: 'transactions are not available in this version of ironkafka; remove transactional.id' }])
     }
+    this.#logger = resolved.logger as Logger | undefined
+    for (const w of resolved.warnings) {
+      if (this.#logger?.warn) this.#logger.warn(`ironkafka config: ${w.message}`)
+      else if (!warned.has(w.message)) {
+        // Once per process: an app creating many producers from one config needs to hear it once.
+        warned.add(w.message)
+        process.emitWarning(w.message, { type: 'IronkafkaConfigWarning' })
+      }
+    }
+    this.#keyOut = serializer(resolved.keySerializer as Serializer<unknown> | undefined, 'key')
+    this.#valueOut = serializer(resolved.valueSerializer as Serializer<unknown> | undefined, 'value')
+    this.#maxBlockMs = resolved.maxBlockMs
+    this.#maxMessageBytes = Number(resolved.librdkafka['message.max.bytes'] ?? 1_000_000)
+
+    const native = { ...resolved.librdkafka }
     native['log.queue'] = 'true' // librdkafka logs reach us as events, on the JS thread
     this.#native = new addon.Producer(Object.entries(native).flat(), this.#report)
     this.#native.onwake = () => this.#drain()
@@ -734,11 +720,4 @@ function flattenHeaders(h: RecordHeaders | undefined): Array<string | Buffer> | 
     out.push(e[0], v)
   }
   return out
-}
-
-function numberSetting(v: unknown, fallback: number, name: string): number {
-  if (v === undefined || v === null) return fallback
-  const n = typeof v === 'string' ? Number(v) : v
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new TypeError(`${name} must be a number >= 0`)
-  return n
 }

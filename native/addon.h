@@ -44,6 +44,8 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value SetErrorClass(const Napi::CallbackInfo& info);
   Napi::Value LibrdkafkaVersion(const Napi::CallbackInfo& info);
   Napi::Value ErrorCodes(const Napi::CallbackInfo& info);
+  Napi::Value ConfigProperties(const Napi::CallbackInfo& info);
+  Napi::Value CheckConfig(const Napi::CallbackInfo& info);
   static void Cleanup(Addon* self);
 
   Napi::FunctionReference errorClass_;

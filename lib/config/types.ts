@@ -1,0 +1,90 @@
+// The typed producer config: every librdkafka producer property (generated) plus the Java
+// client's names, with literal types for enums. Numbers and booleans may also be strings
+// (env vars, .properties files); validateConfig() coerces them.
+import type { LibrdkafkaProducerProperties } from './librdkafka.generated.js'
+
+type Num = number | `${number}`
+type Bool = boolean | 'true' | 'false'
+
+/** console, pino, winston... anything with these methods. */
+export interface Logger {
+  error?(msg: string, ...rest: unknown[]): void
+  warn?(msg: string, ...rest: unknown[]): void
+  info?(msg: string, ...rest: unknown[]): void
+  debug?(msg: string, ...rest: unknown[]): void
+}
+
+/** How keys or values become bytes: a built-in name or a function. */
+export type Serializer<T> = 'buffer' | 'string' | 'json' | ((value: T, topic: string) => Buffer | string | null)
+
+/** The Java serializers with an exact equivalent here ('string' or 'buffer'). */
+export type JavaSerializerClass =
+  | 'org.apache.kafka.common.serialization.StringSerializer'
+  | 'org.apache.kafka.common.serialization.ByteArraySerializer'
+  | 'org.apache.kafka.common.serialization.ByteBufferSerializer'
+  | 'org.apache.kafka.common.serialization.BytesSerializer'
+
+export type Partitioner = 'random' | 'consistent' | 'consistent_random' | 'murmur2' | 'murmur2_random' | 'fnv1a' | 'fnv1a_random'
+
+/** The Java producer settings the Kafka docs use, as ironkafka reads them. */
+export interface JavaProducerSettings<K, V> {
+  /** host:port list (comma-separated or an array). → librdkafka bootstrap.servers. */
+  'bootstrap.servers'?: string | string[]
+  'client.id'?: string
+  /** Same as keySerializer. */
+  'key.serializer'?: Serializer<K> | JavaSerializerClass
+  /** Same as valueSerializer. */
+  'value.serializer'?: Serializer<V> | JavaSerializerClass
+  'connections.max.idle.ms'?: Num
+  /** Default all (ironkafka, like Java since 3.0). */
+  acks?: 0 | 1 | -1 | 'all' | '0' | '1' | '-1'
+  'compression.type'?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
+  /** Bytes. → librdkafka message.max.bytes. */
+  'max.request.size'?: Num
+  /** Bytes per batch. */
+  'batch.size'?: Num
+  'linger.ms'?: Num
+  /** Bytes of records the producer may buffer. → librdkafka queue.buffering.max.kbytes (÷1024). */
+  'buffer.memory'?: Num
+  /** How long a send waits for buffer space before failing (ironkafka; default 60000). */
+  'max.block.ms'?: Num
+  /** Upper bound on the time from send to outcome. → librdkafka message.timeout.ms. */
+  'delivery.timeout.ms'?: Num
+  'request.timeout.ms'?: Num
+  retries?: Num
+  'retry.backoff.ms'?: Num
+  /** At most 5 with idempotence. */
+  'max.in.flight.requests.per.connection'?: Num
+  /** Default true (ironkafka, like Java since 3.0). */
+  'enable.idempotence'?: Bool
+  /** Java class names: DefaultPartitioner → murmur2_random, UniformStickyPartitioner → random. */
+  'partitioner.class'?:
+    | 'org.apache.kafka.clients.producer.internals.DefaultPartitioner'
+    | 'org.apache.kafka.clients.producer.UniformStickyPartitioner'
+  /** true → sticky partitioning that ignores keys (librdkafka partitioner=random). */
+  'partitioner.ignore.keys'?: Bool
+  /** librdkafka's partitioner names; default murmur2_random (Java-compatible). */
+  partitioner?: Partitioner
+  'transactional.id'?: string
+  /** Bytes; -1 = OS default. → socket.send.buffer.bytes. */
+  'send.buffer.bytes'?: Num
+  /** Bytes; -1 = OS default. → socket.receive.buffer.bytes. */
+  'receive.buffer.bytes'?: Num
+}
+
+/** Options that are not Kafka settings. */
+export interface ProducerOptions<K, V> {
+  keySerializer?: Serializer<K>
+  valueSerializer?: Serializer<V>
+  logger?: Logger
+}
+
+/** Set by ironkafka itself (a user value is rejected by validateConfig). */
+type Managed = 'log.queue' | 'enabled_events' | 'delivery.report.only.error'
+
+export type ProducerConfig<K = Buffer | string | null, V = Buffer | string | null> = Omit<
+  LibrdkafkaProducerProperties,
+  keyof JavaProducerSettings<K, V> | Managed
+> &
+  JavaProducerSettings<K, V> &
+  ProducerOptions<K, V>

@@ -1,0 +1,678 @@
+// Producer config validation: both vocabularies (the Java client's names the Kafka docs use,
+// and every librdkafka property), coerced, range-checked and cross-checked before anything
+// native exists. Pure: no addon, no I/O. The Producer calls validateConfig() first, so a bad
+// config never reaches librdkafka, and every problem is reported at once.
+//
+// How a config is read:
+//   1. Each key is looked up: librdkafka property (aliases followed to the canonical name),
+//      Java name (mapped, with unit conversion), ironkafka's own, or an error (unknown →
+//      "did you mean", consumer-only, Java-only, C-API-only, managed by ironkafka).
+//   2. Each value is parsed by a zod schema built from librdkafka's generated property table
+//      (type, range, allowed values) and converted to the canonical setting's units.
+//   3. Keys naming the same setting must agree (linger.ms vs queue.buffering.max.ms).
+//   4. Defaults (ours: idempotence, acks=all, murmur2_random, max.block.ms) and implied values
+//      are filled in, then the cross-setting rules run (idempotence, gapless, transactions,
+//      timeouts) — the ones librdkafka enforces at rd_kafka_new, plus Java's
+//      delivery.timeout.ms rule.
+import { z } from 'zod'
+import { ConfigError, type ConfigIssue } from '../errors.js'
+import { LIBRDKAFKA_VERSION, PROPERTIES, type LibrdkafkaProperty } from './librdkafka.generated.js'
+
+export type ConfigSource = 'user' | 'default' | 'implied'
+
+export interface ResolvedSetting {
+  value: unknown
+  source: ConfigSource
+  /** The keys the user wrote for this setting (empty for defaults and implied values). */
+  keys: string[]
+}
+
+export interface ResolvedConfig {
+  /** What goes to rd_kafka_conf_set: canonical librdkafka names, string values. */
+  librdkafka: Record<string, string>
+  /** Every setting with a value, by canonical name (librdkafka's, or ironkafka's own). */
+  settings: Record<string, ResolvedSetting>
+  /** max.block.ms: how long a send waits for queue space before failing. */
+  maxBlockMs: number
+  keySerializer: unknown
+  valueSerializer: unknown
+  logger: unknown
+  warnings: ConfigIssue[]
+}
+
+export interface ConfigReport {
+  ok: boolean
+  errors: ConfigIssue[]
+  warnings: ConfigIssue[]
+  /** Best effort when there are errors (valid keys only); complete when ok. */
+  resolved: ResolvedConfig
+}
+
+// ---------------------------------------------------------------------------------------
+// The property table
+
+const INT32_MAX = 2147483647
+const IDEMP_MAX_INFLIGHT = 5
+
+/** By name; where a name exists at both levels the global one wins, as in rd_kafka_conf_set. */
+const BY_NAME = new Map<string, LibrdkafkaProperty>()
+for (const p of PROPERTIES) {
+  const seen = BY_NAME.get(p.name)
+  if (seen === undefined || (seen.level === 'topic' && p.level === 'global')) BY_NAME.set(p.name, p)
+}
+/** Producer-side rows (for a name that exists for both clients, the producer's row). */
+const PRODUCER_ROW = new Map<string, LibrdkafkaProperty>()
+for (const p of PROPERTIES) {
+  if (p.scope === 'C') continue
+  const seen = PRODUCER_ROW.get(p.name)
+  if (seen === undefined || (seen.level === 'topic' && p.level === 'global')) PRODUCER_ROW.set(p.name, p)
+}
+
+function canonical(name: string): string {
+  let p = PRODUCER_ROW.get(name)
+  const seen = new Set<string>()
+  while (p?.alias !== undefined && !seen.has(p.name)) {
+    seen.add(p.name)
+    const next: LibrdkafkaProperty | undefined = PRODUCER_ROW.get(p.alias)
+    if (next === undefined) return p.alias
+    p = next
+  }
+  return p?.name ?? name
+}
+
+function row(name: string): LibrdkafkaProperty {
+  const p = PRODUCER_ROW.get(canonical(name))
+  if (p === undefined) throw new Error(`ironkafka: librdkafka ${LIBRDKAFKA_VERSION} has no property ${name}`)
+  return p
+}
+
+// ---------------------------------------------------------------------------------------
+// Value schemas (zod). Each turns what a user may write (numbers and booleans also as strings,
+// from env vars and .properties files) into the canonical setting's value, or reports what
+// is allowed.
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v)
+  if (typeof v === 'function') return 'a function'
+  if (v === null) return 'null'
+  if (typeof v === 'object') return Array.isArray(v) ? 'an array' : 'an object'
+  return String(v)
+}
+
+function fail(ctx: z.RefinementCtx, message: string): never {
+  ctx.addIssue({ code: 'custom', message })
+  return z.NEVER as never
+}
+
+function numberSchema(key: string, opts: { min: number; max: number; integer: boolean; unit?: string }) {
+  const what = opts.integer ? 'an integer' : 'a number'
+  const unit = opts.unit ? ` ${opts.unit}` : ''
+  return z.unknown().transform((v, ctx): number => {
+    let n: number
+    if (typeof v === 'number') n = v
+    else if (typeof v === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v)) n = Number(v)
+    else return fail(ctx, `${key} must be ${what} from ${opts.min} to ${opts.max}${unit}; got ${show(v)}`)
+    if (!Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || n < opts.min || n > opts.max) {
+      return fail(ctx, `${key} must be ${what} from ${opts.min} to ${opts.max}${unit}; got ${show(v)}`)
+    }
+    return n
+  })
+}
+
+const booleanSchema = (key: string) =>
+  z.unknown().transform((v, ctx): boolean => {
+    if (typeof v === 'boolean') return v
+    if (typeof v === 'string' && /^\s*(true|false)\s*$/i.test(v)) return v.trim().toLowerCase() === 'true'
+    return fail(ctx, `${key} must be true or false; got ${show(v)}`)
+  })
+
+const enumSchema = (key: string, values: readonly string[]) =>
+  z.unknown().transform((v, ctx): string => {
+    // librdkafka compares enum values case-insensitively; normalise to its spelling.
+    const hit = typeof v === 'string' ? values.find((x) => x.toLowerCase() === v.trim().toLowerCase()) : undefined
+    return hit ?? fail(ctx, `${key} must be one of ${values.join(', ')}; got ${show(v)}`)
+  })
+
+const flagsSchema = (key: string, values: readonly string[]) =>
+  z.unknown().transform((v, ctx): string => {
+    const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : null
+    if (list === null || list.some((x) => typeof x !== 'string')) {
+      return fail(ctx, `${key} must be a comma-separated list (or an array) of ${values.join(', ')}; got ${show(v)}`)
+    }
+    const out: string[] = []
+    for (const item of list as string[]) {
+      const t = item.trim()
+      if (t === '') continue
+      const hit = values.find((x) => x.toLowerCase() === t.toLowerCase())
+      if (hit === undefined) return fail(ctx, `${key}: ${JSON.stringify(t)} is not one of ${values.join(', ')}`)
+      out.push(hit)
+    }
+    return out.join(',')
+  })
+
+const stringSchema = (key: string, opts: { list?: boolean } = {}) =>
+  z.unknown().transform((v, ctx): string => {
+    if (typeof v === 'string') return v
+    if (typeof v === 'number' && Number.isFinite(v)) return String(v)
+    if (opts.list && Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(',')
+    return fail(ctx, `${key} must be a string${opts.list ? ' or an array of strings' : ''}; got ${show(v)}`)
+  })
+
+function schemaFor(key: string, p: LibrdkafkaProperty): z.ZodType<unknown> {
+  switch (p.type) {
+    case 'integer':
+      return numberSchema(key, { min: p.min ?? -INT32_MAX - 1, max: p.max ?? INT32_MAX, integer: true })
+    case 'float':
+      return numberSchema(key, { min: p.min ?? -Infinity, max: p.max ?? Infinity, integer: false })
+    case 'boolean':
+      return booleanSchema(key)
+    case 'enum':
+      return enumSchema(key, p.values ?? [])
+    case 'flags':
+      return flagsSchema(key, p.values ?? [])
+    default:
+      if (p.values !== undefined && p.values.length > 0) return enumSchema(key, p.values)
+      return stringSchema(key, { list: p.name === 'metadata.broker.list' })
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Names that are not librdkafka properties
+
+type Serializer = 'buffer' | 'string' | 'json'
+
+/** The Java client's serializers that have a byte-for-byte equivalent here. */
+const JAVA_SERIALIZERS: Record<string, Serializer> = {
+  'org.apache.kafka.common.serialization.StringSerializer': 'string',
+  'org.apache.kafka.common.serialization.ByteArraySerializer': 'buffer',
+  'org.apache.kafka.common.serialization.ByteBufferSerializer': 'buffer',
+  'org.apache.kafka.common.serialization.BytesSerializer': 'buffer',
+}
+
+const serializerSchema = (key: string) =>
+  z.unknown().transform((v, ctx): unknown => {
+    if (typeof v === 'function') return v
+    if (v === 'buffer' || v === 'string' || v === 'json') return v
+    if (typeof v === 'string' && JAVA_SERIALIZERS[v.trim()] !== undefined) return JAVA_SERIALIZERS[v.trim()]
+    if (typeof v === 'string' && /^[a-z][\w$]*(\.[\w$]+)+$/i.test(v.trim())) {
+      return fail(ctx, `${key}: the Java class ${v.trim()} cannot run here; pass a function (value, topic) => Buffer | string | null, or 'buffer', 'string' or 'json'`)
+    }
+    return fail(ctx, `${key} must be 'buffer', 'string', 'json', a Java String/ByteArray serializer class name, or a function; got ${show(v)}`)
+  })
+
+const loggerSchema = z.unknown().transform((v, ctx): unknown => {
+  if (typeof v === 'object' && v !== null) {
+    const bad = ['error', 'warn', 'info', 'debug'].find((m) => {
+      const f = (v as Record<string, unknown>)[m]
+      return f !== undefined && typeof f !== 'function'
+    })
+    if (bad === undefined) return v
+    return fail(ctx, `logger.${bad} must be a function`)
+  }
+  return fail(ctx, `logger must be an object with error/warn/info/debug methods (console, pino, ...); got ${show(v)}`)
+})
+
+const PARTITIONER_CLASSES: Record<string, string | null> = {
+  'org.apache.kafka.clients.producer.internals.DefaultPartitioner': 'murmur2_random',
+  'org.apache.kafka.clients.producer.UniformStickyPartitioner': 'random',
+  'org.apache.kafka.clients.producer.RoundRobinPartitioner': null,
+}
+
+const partitionerClassSchema = (key: string) =>
+  z.unknown().transform((v, ctx): string => {
+    const name = typeof v === 'string' ? v.trim() : ''
+    const mapped = PARTITIONER_CLASSES[name]
+    if (mapped) return mapped
+    if (mapped === null) {
+      return fail(ctx, `${key}: RoundRobinPartitioner has no librdkafka equivalent; use partitioner=random (sticky, key ignored) or leave it unset for murmur2_random`)
+    }
+    return fail(ctx, `${key}: ${show(v)} is not a partitioner librdkafka has; set partitioner to one of ${row('partitioner').values?.join(', ')} (Java's default is murmur2_random)`)
+  })
+
+interface KeyDef {
+  /** The setting this key writes: a canonical librdkafka name or one of ours. */
+  target: string
+  schema: z.ZodType<unknown>
+}
+
+/** The Java client's names librdkafka does not know, mapped (units converted). */
+function javaKey(key: string): KeyDef | undefined {
+  switch (key) {
+    case 'buffer.memory': {
+      const p = row('queue.buffering.max.kbytes')
+      // Bytes → KiB, rounded up so the queue holds at least what was asked for.
+      const bytes = numberSchema(key, { min: 1, max: (p.max ?? INT32_MAX) * 1024, integer: true, unit: 'bytes' })
+      return { target: p.name, schema: bytes.transform((n) => Math.ceil(n / 1024)) }
+    }
+    case 'max.request.size': {
+      const p = row('message.max.bytes')
+      return { target: p.name, schema: numberSchema(key, { min: p.min!, max: p.max!, integer: true, unit: 'bytes' }) }
+    }
+    case 'send.buffer.bytes':
+    case 'receive.buffer.bytes': {
+      const p = row(`socket.${key}`)
+      // Java's -1 means "OS default", which is librdkafka's 0.
+      const n = numberSchema(key, { min: -1, max: p.max!, integer: true, unit: 'bytes' })
+      return { target: p.name, schema: n.transform((x) => (x === -1 ? 0 : x)) }
+    }
+    case 'partitioner.class':
+      return { target: 'partitioner', schema: partitionerClassSchema(key) }
+    case 'partitioner.ignore.keys':
+      // true = sticky partitioning that ignores keys (librdkafka: random); false = no opinion.
+      return { target: 'partitioner', schema: booleanSchema(key).transform((b) => (b ? 'random' : undefined)) }
+    case 'key.serializer':
+    case 'keySerializer':
+      return { target: 'key.serializer', schema: serializerSchema(key) }
+    case 'value.serializer':
+    case 'valueSerializer':
+      return { target: 'value.serializer', schema: serializerSchema(key) }
+    case 'max.block.ms':
+      return { target: 'max.block.ms', schema: numberSchema(key, { min: 0, max: INT32_MAX, integer: true, unit: 'ms' }) }
+    case 'logger':
+      return { target: 'logger', schema: loggerSchema }
+    default:
+      return undefined
+  }
+}
+
+/** acks as the Java client writes it; librdkafka's wider range (acks=2...) is refused by brokers. */
+const acksSchema = (key: string) =>
+  z.unknown().transform((v, ctx): number => {
+    const s = typeof v === 'string' ? v.trim().toLowerCase() : typeof v === 'number' ? String(v) : ''
+    if (s === 'all' || s === '-1') return -1
+    if (s === '0' || s === '1') return Number(s)
+    return fail(ctx, `${key} must be all (or -1), 0 or 1; got ${show(v)}`)
+  })
+
+/** Java names (and Java consumer names) with no librdkafka counterpart: what to do instead. */
+const JAVA_ONLY: Record<string, string> = {
+  'sasl.jaas.config': 'JAAS is Java-only; librdkafka takes credentials as sasl.username and sasl.password (PLAIN, SCRAM) or sasl.oauthbearer.* (OAUTHBEARER)',
+  'sasl.client.callback.handler.class': 'Java classes cannot run here; librdkafka authenticates with sasl.username/sasl.password or sasl.oauthbearer.*',
+  'sasl.login.callback.handler.class': 'Java classes cannot run here; librdkafka authenticates with sasl.username/sasl.password or sasl.oauthbearer.*',
+  'ssl.truststore.location': 'librdkafka reads trusted CAs from a PEM file or directory: use ssl.ca.location (or ssl.ca.pem)',
+  'ssl.truststore.password': 'librdkafka reads trusted CAs from PEM (ssl.ca.location), which needs no password',
+  'ssl.truststore.type': 'librdkafka reads trusted CAs from PEM (ssl.ca.location)',
+  'ssl.keystore.type': 'librdkafka reads a PKCS#12 keystore from ssl.keystore.location, or PEM files from ssl.certificate.location and ssl.key.location',
+  'ssl.key.password': 'use ssl.key.password with ssl.key.location (PEM), or ssl.keystore.password with ssl.keystore.location (PKCS#12)',
+  'interceptor.classes': 'Java interceptors cannot run here; wrap send() or listen to the producer events instead',
+  'metric.reporters': 'Java metric reporters cannot run here; set statistics.interval.ms and listen to the producer\'s \'stats\' event',
+  'metrics.num.samples': 'Java metrics only; librdkafka reports statistics through statistics.interval.ms',
+  'metrics.sample.window.ms': 'Java metrics only; librdkafka reports statistics through statistics.interval.ms',
+  'metrics.recording.level': 'Java metrics only; librdkafka reports statistics through statistics.interval.ms',
+  'partitioner.adaptive.partitioning.enable': 'Java-only partitioner tuning with no librdkafka equivalent; remove it',
+  'partitioner.availability.timeout.ms': 'Java-only partitioner tuning with no librdkafka equivalent; remove it',
+  'metadata.max.idle.ms': 'Java-only; librdkafka keeps metadata for the topics it produces to (see topic.metadata.refresh.interval.ms)',
+  'compression.gzip.level': 'librdkafka has one level for the chosen codec: use compression.level',
+  'compression.lz4.level': 'librdkafka has one level for the chosen codec: use compression.level',
+  'compression.zstd.level': 'librdkafka has one level for the chosen codec: use compression.level',
+  'auto.include.jmx.reporter': 'Java metrics only; librdkafka reports statistics through statistics.interval.ms',
+  'security.providers': 'Java security providers cannot run here; librdkafka uses OpenSSL',
+  'ssl.engine.factory.class': 'Java classes cannot run here; see ssl.engine.location for OpenSSL engines',
+}
+const JAVA_CONSUMER_ONLY = new Set([
+  'key.deserializer',
+  'value.deserializer',
+  'max.poll.records',
+  'fetch.max.wait.ms',
+  'exclude.internal.topics',
+  'default.api.timeout.ms',
+  'client.rack.aware',
+])
+
+/** librdkafka properties ironkafka sets itself: a user value would break settling sends. */
+const MANAGED: Record<string, string> = {
+  'log.queue': 'ironkafka routes librdkafka logs to the logger option and the \'log\' event itself',
+  enabled_events: 'ironkafka chooses the librdkafka events it needs itself',
+  'delivery.report.only.error': 'every send() settles from its delivery report; reports only for errors would leave successful sends pending forever',
+}
+
+// ---------------------------------------------------------------------------------------
+// Key lookup
+
+type Lookup = { def: KeyDef } | { error: string }
+
+const SCHEMAS = new Map<string, KeyDef>()
+
+function lookup(key: string): Lookup {
+  const cached = SCHEMAS.get(key)
+  if (cached !== undefined) return { def: cached }
+  const java = javaKey(key)
+  if (java !== undefined) {
+    SCHEMAS.set(key, java)
+    return { def: java }
+  }
+  if (key in MANAGED) return { error: `${key} cannot be set: ${MANAGED[key]}` }
+  if (key in JAVA_ONLY) return { error: `${key} is a Java client setting librdkafka does not have: ${JAVA_ONLY[key]}` }
+  const p = PRODUCER_ROW.get(key)
+  if (p === undefined) {
+    if (BY_NAME.get(key)?.scope === 'C' || JAVA_CONSUMER_ONLY.has(key)) {
+      return { error: `${key} is a consumer setting; a producer does not use it. Remove it from the producer config` }
+    }
+    const guess = suggest(key)
+    return {
+      error: guess
+        ? `unknown setting ${key}. Did you mean ${guess}?`
+        : `unknown setting ${key}: neither a librdkafka ${LIBRDKAFKA_VERSION} producer property nor a Java producer setting ironkafka maps`,
+    }
+  }
+  if (p.type === 'api') return { error: `${key} is set through librdkafka's C API, not as a config value; ironkafka does not expose it` }
+  const target = canonical(key)
+  const def: KeyDef = { target, schema: target === 'request.required.acks' ? acksSchema(key) : schemaFor(key, row(target)) }
+  SCHEMAS.set(key, def)
+  return { def }
+}
+
+const KNOWN_NAMES: string[] = [
+  ...new Set([
+    ...[...PRODUCER_ROW.values()].filter((p) => p.type !== 'api' && !(p.name in MANAGED)).map((p) => p.name),
+    'buffer.memory', 'max.request.size', 'send.buffer.bytes', 'receive.buffer.bytes', 'partitioner.class',
+    'partitioner.ignore.keys', 'key.serializer', 'value.serializer', 'keySerializer', 'valueSerializer',
+    'max.block.ms', 'logger',
+  ]),
+]
+
+/** camelCase, snake_case and kebab-case → dotted lower case: lingerMs → linger.ms. */
+function normalise(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1.$2').replace(/[_\-\s]+/g, '.').toLowerCase()
+}
+
+function distance(a: string, b: string): number {
+  // Damerau-Levenshtein (optimal string alignment): typos are mostly one slip or one swap.
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)])
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1)
+      d[i]![j] = v
+    }
+  }
+  return d[a.length]![b.length]!
+}
+
+/** The closest known name, if it is close enough to be what was meant. */
+export function suggest(key: string): string | undefined {
+  const n = normalise(key)
+  let best: string | undefined
+  let bestD = Infinity
+  for (const name of KNOWN_NAMES) {
+    if (name === 'keySerializer' || name === 'valueSerializer') continue
+    const d = normalise(name) === n ? 0 : distance(n, name)
+    if (d < bestD) {
+      bestD = d
+      best = name
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(n.length / 4)) ? best : undefined
+}
+
+// ---------------------------------------------------------------------------------------
+// Defaults, display names, rules
+
+/** Where ironkafka departs from librdkafka's defaults: the Java client's safe choices. */
+const OUR_DEFAULTS: Record<string, unknown> = {
+  'enable.idempotence': true,
+  'request.required.acks': -1,
+  partitioner: 'murmur2_random',
+  'max.block.ms': 60_000,
+}
+
+/** How a canonical setting is named in messages when the user did not write it. */
+const DISPLAY: Record<string, string> = {
+  'request.required.acks': 'acks',
+  'queue.buffering.max.ms': 'linger.ms',
+  'message.send.max.retries': 'retries',
+  'message.timeout.ms': 'delivery.timeout.ms',
+  'compression.codec': 'compression.type',
+  'metadata.broker.list': 'bootstrap.servers',
+}
+
+const OWN_TARGETS = new Set(['max.block.ms', 'key.serializer', 'value.serializer', 'logger'])
+
+function toNative(v: unknown): string {
+  return typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v)
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b))
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** Validates a producer config completely; never throws. */
+export function checkConfig(input: unknown): ConfigReport {
+  const errors: ConfigIssue[] = []
+  const warnings: ConfigIssue[] = []
+  const settings: Record<string, ResolvedSetting> = {}
+  const given = new Map<string, Array<{ key: string; value: unknown }>>()
+  const failed = new Set<string>()
+
+  if (!isPlainObject(input)) {
+    errors.push({ key: '', message: `config must be an object of settings; got ${show(input)}` })
+    return { ok: false, errors, warnings, resolved: finish(settings, warnings) }
+  }
+
+  // 1-2: every key and value on its own.
+  for (const [key, raw] of Object.entries(input)) {
+    if (raw === undefined || raw === null) continue // unset (e.g. an absent env var)
+    const found = lookup(key)
+    if ('error' in found) {
+      errors.push({ key, message: found.error })
+      continue
+    }
+    const parsed = found.def.schema.safeParse(raw)
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) errors.push({ key, message: issue.message })
+      failed.add(found.def.target)
+      continue
+    }
+    if (parsed.data === undefined) continue // a key that expresses no opinion (partitioner.ignore.keys=false)
+    const list = given.get(found.def.target) ?? []
+    list.push({ key, value: parsed.data })
+    given.set(found.def.target, list)
+  }
+
+  // 3: one setting, several names.
+  for (const [target, list] of given) {
+    const first = list[0]!
+    const other = list.find((x) => !same(x.value, first.value))
+    if (other !== undefined) {
+      const keys = list.map((x) => x.key)
+      errors.push({
+        key: other.key,
+        keys,
+        message: `${keys.join(' and ')} set the same setting (${target}) to different values (${list
+          .map((x) => `${x.key}=${show(input[x.key])}`)
+          .join(', ')}); keep only one of them`,
+      })
+      continue
+    }
+    settings[target] = { value: first.value, source: 'user', keys: list.map((x) => x.key) }
+  }
+
+  // 4: defaults, implied values, rules.
+  for (const [target, value] of Object.entries(OUR_DEFAULTS)) {
+    if (settings[target] === undefined && !given.has(target) && !failed.has(target)) {
+      settings[target] = { value, source: 'default', keys: [] }
+    }
+  }
+  applyRules(settings, (t) => failed.has(t) || (given.has(t) && settings[t] === undefined), errors, warnings)
+
+  const resolved = finish(settings, warnings)
+  return { ok: errors.length === 0, errors, warnings, resolved }
+}
+
+function applyRules(
+  settings: Record<string, ResolvedSetting>,
+  /** A setting the user gave but that has no value (unparsable, or conflicting names). */
+  broken: (target: string) => boolean,
+  errors: ConfigIssue[],
+  warnings: ConfigIssue[],
+): void {
+  const userSet = (t: string) => settings[t]?.source === 'user'
+  /** A setting's effective value: set, defaulted, or librdkafka's default. */
+  const eff = (t: string): unknown => (settings[t] !== undefined ? settings[t]!.value : PRODUCER_ROW.get(t)?.default)
+  const name = (t: string) => settings[t]?.keys[0] ?? DISPLAY[t] ?? t
+  const withOrigin = (t: string) => {
+    const s = settings[t]
+    const v = t === 'request.required.acks' && eff(t) === -1 ? 'all' : String(eff(t))
+    return s?.source === 'default' ? `${name(t)}=${v} (ironkafka's default)` : `${name(t)}=${v}`
+  }
+  const err = (key: string, keys: string[], message: string) => errors.push({ key, keys, message })
+  const imply = (t: string, value: unknown) => {
+    settings[t] = { value, source: 'implied', keys: [] }
+  }
+
+  const transactional = typeof eff('transactional.id') === 'string' && eff('transactional.id') !== ''
+  const idem = eff('enable.idempotence') === true
+  const IDEM = 'enable.idempotence'
+
+  if (transactional && !idem && userSet(IDEM)) {
+    err(name(IDEM), [name('transactional.id'), name(IDEM)],
+      `${name('transactional.id')} needs idempotence, but ${name(IDEM)}=false; remove ${name(IDEM)}=false (or the ${name('transactional.id')})`)
+  }
+
+  if (idem && !broken('request.required.acks') && eff('request.required.acks') !== -1) {
+    err(name('request.required.acks'), [name('request.required.acks'), IDEM],
+      `${withOrigin(IDEM)} needs acks=all, but ${withOrigin('request.required.acks')}; set acks=all, or set ${IDEM}=false and accept possible duplicates and reordering`)
+  }
+  const inflight = 'max.in.flight.requests.per.connection'
+  if (idem && userSet(inflight) && (eff(inflight) as number) > IDEMP_MAX_INFLIGHT) {
+    err(name(inflight), [name(inflight), IDEM],
+      `${withOrigin(IDEM)} keeps order with at most ${IDEMP_MAX_INFLIGHT} requests in flight, but ${withOrigin(inflight)}; set ${name(inflight)} to 1..${IDEMP_MAX_INFLIGHT}, or set ${IDEM}=false`)
+  }
+  const retries = 'message.send.max.retries'
+  if (idem && userSet(retries) && (eff(retries) as number) < 1) {
+    err(name(retries), [name(retries), IDEM],
+      `${withOrigin(IDEM)} needs retries, but ${withOrigin(retries)}; remove ${name(retries)} (or set it >= 1; delivery.timeout.ms bounds the retrying), or set ${IDEM}=false`)
+  }
+  const bp = 'queue.buffering.backpressure.threshold'
+  if (idem && userSet(bp) && (eff(bp) as number) > 1) {
+    err(name(bp), [name(bp), IDEM], `${withOrigin(IDEM)} needs ${bp}=1, but ${withOrigin(bp)}; remove ${name(bp)}, or set ${IDEM}=false`)
+  }
+  if (idem && userSet('queuing.strategy') && eff('queuing.strategy') !== 'fifo') {
+    err(name('queuing.strategy'), [name('queuing.strategy'), IDEM],
+      `${withOrigin(IDEM)} keeps produce order, which needs queuing.strategy=fifo, but ${withOrigin('queuing.strategy')}; remove ${name('queuing.strategy')}`)
+  }
+  const gapless = 'enable.gapless.guarantee'
+  if (!idem && eff(gapless) === true) {
+    err(name(gapless), [name(gapless), IDEM], `${name(gapless)}=true needs idempotence, but ${withOrigin(IDEM)}; set ${IDEM}=true, or remove ${name(gapless)}`)
+  }
+  const bo = 'reconnect.backoff.ms'
+  const boMax = 'reconnect.backoff.max.ms'
+  if ((userSet(bo) || userSet(boMax)) && (eff(boMax) as number) < (eff(bo) as number)) {
+    err(name(boMax), [name(boMax), name(bo)], `${withOrigin(boMax)} is below ${withOrigin(bo)}; the maximum backoff must be >= the initial backoff`)
+  }
+
+  // Timeouts. Java's rule: a record must be allowed to linger and then wait for one request,
+  // so delivery.timeout.ms >= linger.ms + request.timeout.ms (0 = no timeout, librdkafka).
+  const MT = 'message.timeout.ms'
+  const TT = 'transaction.timeout.ms'
+  const linger = eff('queue.buffering.max.ms') as number
+  const request = eff('request.timeout.ms') as number
+  const txTimeout = eff(TT) as number
+  const timeoutKeys = [name(MT), name('queue.buffering.max.ms'), name('request.timeout.ms')]
+  if (userSet(MT)) {
+    const mt = eff(MT) as number
+    if (mt !== 0 && mt < linger + request) {
+      err(name(MT), timeoutKeys,
+        `${name(MT)}=${mt} is less than ${name('queue.buffering.max.ms')} + ${name('request.timeout.ms')} (${linger} + ${request} = ${linger + request}): a record could expire before its first request is answered; raise ${name(MT)} to at least ${linger + request}, or lower the other two`)
+    }
+    if (transactional && idem && mt > txTimeout) {
+      err(name(MT), [name(MT), name(TT)], `${name(MT)}=${mt} exceeds ${name(TT)}=${txTimeout}: a transaction would time out while its records still wait; lower ${name(MT)} or raise ${name(TT)}`)
+    }
+  } else if (!broken(MT)) {
+    // librdkafka uses transaction.timeout.ms as the message timeout of a transactional producer.
+    const base = transactional && idem ? txTimeout : (eff(MT) as number)
+    if (base < linger + request) {
+      if (transactional && idem) {
+        err(name(TT), [name(TT), name('queue.buffering.max.ms'), name('request.timeout.ms')],
+          `${name(TT)}=${txTimeout} (the message timeout of a transactional producer) is less than ${name('queue.buffering.max.ms')} + ${name('request.timeout.ms')} (${linger + request}); raise ${name(TT)} or lower the other two`)
+      } else {
+        imply(MT, linger + request)
+        warnings.push({ key: name(MT), keys: timeoutKeys,
+          message: `${name(MT)} raised to ${linger + request} (= ${name('queue.buffering.max.ms')} + ${name('request.timeout.ms')}) so a record can wait for at least one request; set ${name(MT)} to choose another value` })
+      }
+    } else if (transactional && idem) {
+      imply(MT, txTimeout)
+    }
+  }
+  if (transactional && userSet('socket.timeout.ms') && (eff('socket.timeout.ms') as number) > txTimeout + 100) {
+    err(name('socket.timeout.ms'), [name('socket.timeout.ms'), name(TT)],
+      `${withOrigin('socket.timeout.ms')} exceeds ${name(TT)} + 100 (${txTimeout + 100}): a request could outlive its transaction; lower ${name('socket.timeout.ms')}`)
+  }
+
+  // What librdkafka adjusts by itself for idempotence, shown so nobody has to guess.
+  if (idem && settings[inflight] === undefined && !broken(inflight)) imply(inflight, IDEMP_MAX_INFLIGHT)
+
+  // Warnings: legal, but a trade-off the user should have chosen knowingly.
+  const acks = eff('request.required.acks')
+  if (!idem && acks === 0) {
+    warnings.push({ key: name('request.required.acks'), keys: [name('request.required.acks')],
+      message: `acks=0: the broker never answers, so a send cannot learn whether its record arrived and offsets are unknown (-1); records are lost silently when a broker fails. Use acks=all for data you cannot lose` })
+  } else if (!idem && acks === 1) {
+    warnings.push({ key: name('request.required.acks'), keys: [name('request.required.acks')],
+      message: `acks=1: a record the leader acknowledged is lost if the leader fails before a follower copies it. Use acks=all for data you cannot lose` })
+  }
+  if (!idem && (eff(retries) as number) > 0 && (eff(inflight) as number) > 1) {
+    warnings.push({ key: name(inflight), keys: [name(retries), name(inflight), IDEM],
+      message: `without idempotence, retries (${name(retries)}=${String(eff(retries))}) with ${name(inflight)}=${String(eff(inflight))} can reorder records (a failed batch is retried behind later ones) and duplicate them (a retry of a batch whose ack was lost). Keep ${IDEM}=true, or set ${name(inflight)}=1` })
+  }
+  if (userSet(IDEM) && !idem) {
+    warnings.push({ key: name(IDEM), keys: [name(IDEM)],
+      message: `${name(IDEM)}=false: a retried request whose acknowledgement was lost writes its records twice, and the broker cannot detect gaps. Leave idempotence on unless the broker cannot support it` })
+  }
+  for (const [t, s] of Object.entries(settings)) {
+    if (s.source !== 'user') continue
+    for (const key of s.keys) {
+      const p = PRODUCER_ROW.get(key)
+      if (p?.deprecated) warnings.push({ key, keys: [key], message: `${key} is deprecated in librdkafka ${LIBRDKAFKA_VERSION}${t !== key ? ` (use ${DISPLAY[t] ?? t})` : ''}` })
+    }
+  }
+}
+
+function finish(settings: Record<string, ResolvedSetting>, warnings: ConfigIssue[]): ResolvedConfig {
+  const librdkafka: Record<string, string> = {}
+  for (const [t, s] of Object.entries(settings)) {
+    if (!OWN_TARGETS.has(t)) librdkafka[t] = toNative(s.value)
+  }
+  return {
+    librdkafka,
+    settings,
+    maxBlockMs: (settings['max.block.ms']?.value as number | undefined) ?? (OUR_DEFAULTS['max.block.ms'] as number),
+    keySerializer: settings['key.serializer']?.value,
+    valueSerializer: settings['value.serializer']?.value,
+    logger: settings.logger?.value,
+    warnings,
+  }
+}
+
+/**
+ * Validates a producer config and returns it resolved (librdkafka pairs, where each value
+ * came from, warnings). Throws ConfigError listing every problem at once.
+ */
+export function validateConfig(input: unknown): ResolvedConfig {
+  const report = checkConfig(input)
+  if (!report.ok) throw new ConfigError(report.errors, report.warnings)
+  return report.resolved
+}
+
+/**
+ * The same validation as a zod schema, to embed in an application's own config schema:
+ * parses to the ResolvedConfig, with one zod issue (path = the key) per problem.
+ */
+export const producerConfigSchema = z.unknown().transform((input, ctx): ResolvedConfig => {
+  const report = checkConfig(input)
+  for (const e of report.errors) ctx.addIssue({ code: 'custom', message: e.message, path: e.key === '' ? [] : [e.key] })
+  return report.resolved
+})
+
+/** A librdkafka property's row from the generated table (for docs and tools). */
+export function librdkafkaProperty(name: string): LibrdkafkaProperty | undefined {
+  return BY_NAME.get(name)
+}
+
+export { canonical as canonicalName }
