@@ -109,6 +109,16 @@ export interface ConfigIssue {
   message: string
   /** Every key involved, for rules about several settings. */
   keys?: string[]
+  /**
+   * Which check found it, for programs: 'value', 'unknown-key', 'consumer-key',
+   * 'java-only-key', 'api-key', 'managed-key', 'same-setting', 'idempotence.acks',
+   * 'idempotence.max-in-flight', 'idempotence.retries', 'idempotence.backpressure',
+   * 'idempotence.queuing', 'gapless.idempotence', 'transactional.idempotence',
+   * 'transactional.message-timeout', 'transactional.socket-timeout', 'delivery-timeout',
+   * 'delivery-timeout.linger', 'reconnect-backoff', 'ssl.keystore-password', 'build-key',
+   * 'not-an-object'; file problems: 'file'.
+   */
+  rule?: string
 }
 
 /**

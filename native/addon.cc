@@ -128,7 +128,7 @@ Napi::Value Addon::ConfigProperties(const Napi::CallbackInfo& info) {
 // Asks librdkafka itself whether it accepts a producer config: every rd_kafka_conf_set, then
 // rd_kafka_new (where the cross-property rules live), then destroy. Resolves null when
 // accepted, else librdkafka's error string. Used by the tests that hold lib/'s validator to
-// librdkafka's verdict. No broker is contacted unless the pairs name one; rd_kafka_new and
+// librdkafka's verdict (and a topic handle, where the topic-level rules live). No broker is contacted unless the pairs name one; rd_kafka_new and
 // rd_kafka_destroy run on the worker pool, never on the JS thread.
 Napi::Value Addon::CheckConfig(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -142,8 +142,21 @@ Napi::Value Addon::CheckConfig(const Napi::CallbackInfo& info) {
       [pairs = std::move(pairs)]() -> std::string {
         char errstr[512];
         ConfPtr conf(rd_kafka_conf_new());
-        // Silence librdkafka's own warnings (e.g. "no bootstrap.servers") for this probe only.
-        rd_kafka_conf_set_log_cb(conf.get(), [](const rd_kafka_t*, int, const char*, const char*) {});
+        // librdkafka's log lines for this probe are not printed; the last error-level line is
+        // kept, because a rejected topic config is reported only through the log.
+        // Outlives rk (declared first): librdkafka threads may log until rk is destroyed.
+        struct LastError {
+          std::mutex mutex;
+          std::string line;
+        } lastError;
+        rd_kafka_conf_set_opaque(conf.get(), &lastError);
+        rd_kafka_conf_set_log_cb(conf.get(), [](const rd_kafka_t* rk, int level, const char*,
+                                                const char* line) {
+          if (level > 3) return;
+          auto* e = static_cast<LastError*>(rd_kafka_opaque(rk));
+          std::lock_guard<std::mutex> lock(e->mutex);
+          e->line = line;
+        });
         for (size_t i = 0; i < pairs.size(); i += 2) {
           if (rd_kafka_conf_set(conf.get(), pairs[i].c_str(), pairs[i + 1].c_str(), errstr,
                                 sizeof(errstr)) != RD_KAFKA_CONF_OK) {
@@ -153,6 +166,13 @@ Napi::Value Addon::CheckConfig(const Napi::CallbackInfo& info) {
         KafkaPtr rk(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof(errstr)));
         if (!rk) return errstr[0] ? errstr : "rd_kafka_new failed";
         conf.release();  // owned by rk
+        // The topic-level rules (acks, queuing.strategy, message.timeout.ms vs linger.ms) are
+        // checked when a topic handle is made, as the producer does on its first send.
+        TopicPtr topic(rd_kafka_topic_new(rk.get(), "ironkafka-config-probe", nullptr));
+        if (!topic) {
+          std::lock_guard<std::mutex> lock(lastError.mutex);
+          return lastError.line.empty() ? rd_kafka_err2str(rd_kafka_last_error()) : lastError.line;
+        }
         return std::string();
       },
       [](Napi::Env env, std::string& err) -> Napi::Value {

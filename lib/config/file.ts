@@ -94,7 +94,7 @@ export function parseConfigText(text: string, format: ConfigFormat, env: NodeJS.
   const expand = (key: string, v: string): string => {
     const r = expandEnv(v, env)
     for (const name of r.missing) {
-      errors.push({ key, message: `${key} refers to \${${name}}, which is not set in the environment (write \${${name}:-default} for a fallback)` })
+      errors.push({ key, rule: 'file', message: `${key} refers to \${${name}}, which is not set in the environment (write \${${name}:-default} for a fallback)` })
     }
     return r.value
   }
@@ -103,11 +103,11 @@ export function parseConfigText(text: string, format: ConfigFormat, env: NodeJS.
     try {
       data = JSON.parse(text)
     } catch (e) {
-      errors.push({ key: '', message: `not valid JSON: ${(e as Error).message}` })
+      errors.push({ key: '', rule: 'file', message: `not valid JSON: ${(e as Error).message}` })
       return { format, config, errors, warnings }
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      errors.push({ key: '', message: 'the JSON must be an object of settings ({ "bootstrap.servers": "...", ... })' })
+      errors.push({ key: '', rule: 'file', message: 'the JSON must be an object of settings ({ "bootstrap.servers": "...", ... })' })
       return { format, config, errors, warnings }
     }
     for (const [key, v] of Object.entries(data)) {
@@ -120,7 +120,7 @@ export function parseConfigText(text: string, format: ConfigFormat, env: NodeJS.
     for (const e of parseProperties(text)) {
       const prev = lines.get(e.key)
       if (prev !== undefined && config[e.key] !== expand(e.key, e.value)) {
-        warnings.push({ key: e.key, message: `${e.key} is set on line ${prev} and again on line ${e.line}; the last one is used, as in Java` })
+        warnings.push({ key: e.key, rule: 'file', message: `${e.key} is set on line ${prev} and again on line ${e.line}; the last one is used, as in Java` })
       }
       lines.set(e.key, e.line)
       config[e.key] = expand(e.key, e.value)

@@ -169,7 +169,8 @@ function schemaFor(key: string, p: LibrdkafkaProperty): z.ZodType<unknown> {
     case 'enum':
       return enumSchema(key, p.values ?? [])
     case 'flags':
-      return flagsSchema(key, p.values ?? [])
+      // builtin.features checks for features; plugins (dlopen) are not in the static build.
+      return flagsSchema(key, (p.values ?? []).filter((v) => p.name !== 'builtin.features' || v !== 'plugins'))
     default:
       if (p.values !== undefined && p.values.length > 0) return enumSchema(key, p.values)
       return stringSchema(key, { list: p.name === 'metadata.broker.list' })
@@ -326,10 +327,18 @@ const MANAGED: Record<string, string> = {
   'delivery.report.only.error': 'every send() settles from its delivery report; reports only for errors would leave successful sends pending forever',
 }
 
+/** Properties librdkafka knows but this build or platform cannot use. */
+const NOT_IN_THIS_BUILD: Record<string, string> = {
+  'plugin.library.paths': "librdkafka loads plugins with dlopen, which ironkafka's statically linked librdkafka does not include",
+  ...(process.platform === 'win32'
+    ? {}
+    : { 'ssl.ca.certificate.stores': 'it names Windows certificate stores, so it only works on Windows; use ssl.ca.location' }),
+}
+
 // ---------------------------------------------------------------------------------------
 // Key lookup
 
-type Lookup = { def: KeyDef } | { error: string }
+type Lookup = { def: KeyDef } | { error: string; rule: string }
 
 const SCHEMAS = new Map<string, KeyDef>()
 
@@ -341,21 +350,23 @@ function lookup(key: string): Lookup {
     SCHEMAS.set(key, java)
     return { def: java }
   }
-  if (key in MANAGED) return { error: `${key} cannot be set: ${MANAGED[key]}` }
-  if (key in JAVA_ONLY) return { error: `${key} is a Java client setting librdkafka does not have: ${JAVA_ONLY[key]}` }
+  if (key in MANAGED) return { rule: 'managed-key', error: `${key} cannot be set: ${MANAGED[key]}` }
+  if (key in NOT_IN_THIS_BUILD) return { rule: 'build-key', error: `${key} cannot be used here: ${NOT_IN_THIS_BUILD[key]}` }
+  if (key in JAVA_ONLY) return { rule: 'java-only-key', error: `${key} is a Java client setting librdkafka does not have: ${JAVA_ONLY[key]}` }
   const p = PRODUCER_ROW.get(key)
   if (p === undefined) {
     if (BY_NAME.get(key)?.scope === 'C' || JAVA_CONSUMER_ONLY.has(key)) {
-      return { error: `${key} is a consumer setting; a producer does not use it. Remove it from the producer config` }
+      return { rule: 'consumer-key', error: `${key} is a consumer setting; a producer does not use it. Remove it from the producer config` }
     }
     const guess = suggest(key)
     return {
+      rule: 'unknown-key',
       error: guess
         ? `unknown setting ${key}. Did you mean ${guess}?`
         : `unknown setting ${key}: neither a librdkafka ${LIBRDKAFKA_VERSION} producer property nor a Java producer setting ironkafka maps`,
     }
   }
-  if (p.type === 'api') return { error: `${key} is set through librdkafka's C API, not as a config value; ironkafka does not expose it` }
+  if (p.type === 'api') return { rule: 'api-key', error: `${key} is set through librdkafka's C API, not as a config value; ironkafka does not expose it` }
   const target = canonical(key)
   const def: KeyDef = { target, schema: target === 'request.required.acks' ? acksSchema(key) : schemaFor(key, row(target)) }
   SCHEMAS.set(key, def)
@@ -451,7 +462,7 @@ export function checkConfig(input: unknown): ConfigReport {
   const failed = new Set<string>()
 
   if (!isPlainObject(input)) {
-    errors.push({ key: '', message: `config must be an object of settings; got ${show(input)}` })
+    errors.push({ key: '', rule: 'not-an-object', message: `config must be an object of settings; got ${show(input)}` })
     return { ok: false, errors, warnings, resolved: finish(settings, warnings) }
   }
 
@@ -460,12 +471,12 @@ export function checkConfig(input: unknown): ConfigReport {
     if (raw === undefined || raw === null) continue // unset (e.g. an absent env var)
     const found = lookup(key)
     if ('error' in found) {
-      errors.push({ key, message: found.error })
+      errors.push({ key, message: found.error, rule: found.rule })
       continue
     }
     const parsed = found.def.schema.safeParse(raw)
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) errors.push({ key, message: issue.message })
+      for (const issue of parsed.error.issues) errors.push({ key, message: issue.message, rule: 'value' })
       failed.add(found.def.target)
       continue
     }
@@ -482,6 +493,7 @@ export function checkConfig(input: unknown): ConfigReport {
     if (other !== undefined) {
       const keys = list.map((x) => x.key)
       errors.push({
+        rule: 'same-setting',
         key: other.key,
         keys,
         message: `${keys.join(' and ')} set the same setting (${target}) to different values (${list
@@ -521,7 +533,7 @@ function applyRules(
     const v = t === 'request.required.acks' && eff(t) === -1 ? 'all' : String(eff(t))
     return s?.source === 'default' ? `${name(t)}=${v} (ironkafka's default)` : `${name(t)}=${v}`
   }
-  const err = (key: string, keys: string[], message: string) => errors.push({ key, keys, message })
+  const err = (rule: string, key: string, keys: string[], message: string) => errors.push({ key, keys, message, rule })
   const imply = (t: string, value: unknown) => {
     settings[t] = { value, source: 'implied', keys: [] }
   }
@@ -531,40 +543,45 @@ function applyRules(
   const IDEM = 'enable.idempotence'
 
   if (transactional && !idem && userSet(IDEM)) {
-    err(name(IDEM), [name('transactional.id'), name(IDEM)],
+    err('transactional.idempotence', name(IDEM), [name('transactional.id'), name(IDEM)],
       `${name('transactional.id')} needs idempotence, but ${name(IDEM)}=false; remove ${name(IDEM)}=false (or the ${name('transactional.id')})`)
   }
 
   if (idem && !broken('request.required.acks') && eff('request.required.acks') !== -1) {
-    err(name('request.required.acks'), [name('request.required.acks'), IDEM],
+    err('idempotence.acks', name('request.required.acks'), [name('request.required.acks'), IDEM],
       `${withOrigin(IDEM)} needs acks=all, but ${withOrigin('request.required.acks')}; set acks=all, or set ${IDEM}=false and accept possible duplicates and reordering`)
   }
   const inflight = 'max.in.flight.requests.per.connection'
   if (idem && userSet(inflight) && (eff(inflight) as number) > IDEMP_MAX_INFLIGHT) {
-    err(name(inflight), [name(inflight), IDEM],
+    err('idempotence.max-in-flight', name(inflight), [name(inflight), IDEM],
       `${withOrigin(IDEM)} keeps order with at most ${IDEMP_MAX_INFLIGHT} requests in flight, but ${withOrigin(inflight)}; set ${name(inflight)} to 1..${IDEMP_MAX_INFLIGHT}, or set ${IDEM}=false`)
   }
   const retries = 'message.send.max.retries'
   if (idem && userSet(retries) && (eff(retries) as number) < 1) {
-    err(name(retries), [name(retries), IDEM],
+    err('idempotence.retries', name(retries), [name(retries), IDEM],
       `${withOrigin(IDEM)} needs retries, but ${withOrigin(retries)}; remove ${name(retries)} (or set it >= 1; delivery.timeout.ms bounds the retrying), or set ${IDEM}=false`)
   }
   const bp = 'queue.buffering.backpressure.threshold'
   if (idem && userSet(bp) && (eff(bp) as number) > 1) {
-    err(name(bp), [name(bp), IDEM], `${withOrigin(IDEM)} needs ${bp}=1, but ${withOrigin(bp)}; remove ${name(bp)}, or set ${IDEM}=false`)
+    err('idempotence.backpressure', name(bp), [name(bp), IDEM], `${withOrigin(IDEM)} needs ${bp}=1, but ${withOrigin(bp)}; remove ${name(bp)}, or set ${IDEM}=false`)
   }
   if (idem && userSet('queuing.strategy') && eff('queuing.strategy') !== 'fifo') {
-    err(name('queuing.strategy'), [name('queuing.strategy'), IDEM],
+    err('idempotence.queuing', name('queuing.strategy'), [name('queuing.strategy'), IDEM],
       `${withOrigin(IDEM)} keeps produce order, which needs queuing.strategy=fifo, but ${withOrigin('queuing.strategy')}; remove ${name('queuing.strategy')}`)
   }
   const gapless = 'enable.gapless.guarantee'
   if (!idem && eff(gapless) === true) {
-    err(name(gapless), [name(gapless), IDEM], `${name(gapless)}=true needs idempotence, but ${withOrigin(IDEM)}; set ${IDEM}=true, or remove ${name(gapless)}`)
+    err('gapless.idempotence', name(gapless), [name(gapless), IDEM], `${name(gapless)}=true needs idempotence, but ${withOrigin(IDEM)}; set ${IDEM}=true, or remove ${name(gapless)}`)
   }
   const bo = 'reconnect.backoff.ms'
   const boMax = 'reconnect.backoff.max.ms'
   if ((userSet(bo) || userSet(boMax)) && (eff(boMax) as number) < (eff(bo) as number)) {
-    err(name(boMax), [name(boMax), name(bo)], `${withOrigin(boMax)} is below ${withOrigin(bo)}; the maximum backoff must be >= the initial backoff`)
+    err('reconnect-backoff', name(boMax), [name(boMax), name(bo)], `${withOrigin(boMax)} is below ${withOrigin(bo)}; the maximum backoff must be >= the initial backoff`)
+  }
+
+  if (userSet('ssl.keystore.location') && !userSet('ssl.keystore.password')) {
+    err('ssl.keystore-password', name('ssl.keystore.location'), [name('ssl.keystore.location'), 'ssl.keystore.password'],
+      `${name('ssl.keystore.location')} is set without ssl.keystore.password; librdkafka needs the password to open the PKCS#12 keystore`)
   }
 
   // Timeouts. Java's rule: a record must be allowed to linger and then wait for one request,
@@ -574,22 +591,25 @@ function applyRules(
   const linger = eff('queue.buffering.max.ms') as number
   const request = eff('request.timeout.ms') as number
   const txTimeout = eff(TT) as number
+  // librdkafka's own check (message.timeout.ms > linger.ms) only fires when linger.ms was set
+  // under that name; rule ids say which of ours librdkafka would also catch.
+  const lingerByName = settings['queue.buffering.max.ms']?.keys.includes('linger.ms') === true
   const timeoutKeys = [name(MT), name('queue.buffering.max.ms'), name('request.timeout.ms')]
   if (userSet(MT)) {
     const mt = eff(MT) as number
     if (mt !== 0 && mt < linger + request) {
-      err(name(MT), timeoutKeys,
+      err(mt <= linger && lingerByName ? 'delivery-timeout.linger' : 'delivery-timeout', name(MT), timeoutKeys,
         `${name(MT)}=${mt} is less than ${name('queue.buffering.max.ms')} + ${name('request.timeout.ms')} (${linger} + ${request} = ${linger + request}): a record could expire before its first request is answered; raise ${name(MT)} to at least ${linger + request}, or lower the other two`)
     }
     if (transactional && idem && mt > txTimeout) {
-      err(name(MT), [name(MT), name(TT)], `${name(MT)}=${mt} exceeds ${name(TT)}=${txTimeout}: a transaction would time out while its records still wait; lower ${name(MT)} or raise ${name(TT)}`)
+      err('transactional.message-timeout', name(MT), [name(MT), name(TT)], `${name(MT)}=${mt} exceeds ${name(TT)}=${txTimeout}: a transaction would time out while its records still wait; lower ${name(MT)} or raise ${name(TT)}`)
     }
   } else if (!broken(MT)) {
     // librdkafka uses transaction.timeout.ms as the message timeout of a transactional producer.
     const base = transactional && idem ? txTimeout : (eff(MT) as number)
     if (base < linger + request) {
       if (transactional && idem) {
-        err(name(TT), [name(TT), name('queue.buffering.max.ms'), name('request.timeout.ms')],
+        err(txTimeout <= linger && lingerByName ? 'delivery-timeout.linger' : 'delivery-timeout', name(TT), [name(TT), name('queue.buffering.max.ms'), name('request.timeout.ms')],
           `${name(TT)}=${txTimeout} (the message timeout of a transactional producer) is less than ${name('queue.buffering.max.ms')} + ${name('request.timeout.ms')} (${linger + request}); raise ${name(TT)} or lower the other two`)
       } else {
         imply(MT, linger + request)
@@ -601,7 +621,7 @@ function applyRules(
     }
   }
   if (transactional && userSet('socket.timeout.ms') && (eff('socket.timeout.ms') as number) > txTimeout + 100) {
-    err(name('socket.timeout.ms'), [name('socket.timeout.ms'), name(TT)],
+    err('transactional.socket-timeout', name('socket.timeout.ms'), [name('socket.timeout.ms'), name(TT)],
       `${withOrigin('socket.timeout.ms')} exceeds ${name(TT)} + 100 (${txTimeout + 100}): a request could outlive its transaction; lower ${name('socket.timeout.ms')}`)
   }
 

@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The `ironkafka` command (npx ironkafka ...). The implementation is lib/cli.ts.
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const { main } = require('../dist/cli.js')
+process.exitCode = await main(process.argv.slice(2))
