@@ -141,6 +141,8 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   readonly #valueOut: (v: unknown, topic: string) => Bytes
   readonly #maxBlockMs: number
   readonly #maxMessageBytes: number
+  /** The name the user gave the limit (max.request.size or message.max.bytes), for errors. */
+  readonly #maxMessageBytesName: string
   readonly #logger: Logger | undefined
 
   /**
@@ -166,6 +168,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     this.#valueOut = serializer(resolved.valueSerializer as Serializer<unknown> | undefined, 'value')
     this.#maxBlockMs = resolved.maxBlockMs
     this.#maxMessageBytes = Number(resolved.librdkafka['message.max.bytes'] ?? 1_000_000)
+    this.#maxMessageBytesName = resolved.settings['message.max.bytes']?.keys[0] ?? 'message.max.bytes'
 
     const native = { ...resolved.librdkafka }
     native['log.queue'] = 'true' // librdkafka logs reach us as events, on the JS thread
@@ -273,7 +276,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     const headers = flattenHeaders(record.headers)
     const size = recordSize(key, value, headers, this.#maxMessageBytes)
     if (size > this.#maxMessageBytes) {
-      throw new KafkaError(`record of ${size} bytes exceeds message.max.bytes (${this.#maxMessageBytes})`, {
+      throw new KafkaError(`record of ${size} bytes exceeds ${this.#maxMessageBytesName} (${this.#maxMessageBytes})`, {
         code: 'MSG_SIZE_TOO_LARGE',
         errno: 10,
         record,

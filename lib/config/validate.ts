@@ -294,7 +294,6 @@ const JAVA_ONLY: Record<string, string> = {
   'ssl.truststore.password': 'librdkafka reads trusted CAs from PEM (ssl.ca.location), which needs no password',
   'ssl.truststore.type': 'librdkafka reads trusted CAs from PEM (ssl.ca.location)',
   'ssl.keystore.type': 'librdkafka reads a PKCS#12 keystore from ssl.keystore.location, or PEM files from ssl.certificate.location and ssl.key.location',
-  'ssl.key.password': 'use ssl.key.password with ssl.key.location (PEM), or ssl.keystore.password with ssl.keystore.location (PKCS#12)',
   'interceptor.classes': 'Java interceptors cannot run here; wrap send() or listen to the producer events instead',
   'metric.reporters': 'Java metric reporters cannot run here; set statistics.interval.ms and listen to the producer\'s \'stats\' event',
   'metrics.num.samples': 'Java metrics only; librdkafka reports statistics through statistics.interval.ms',

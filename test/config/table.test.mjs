@@ -77,3 +77,13 @@ test('every range boundary is accepted and one past it is refused, by both', asy
   }
   assert.ok(checked > 40, `only ${checked} integer properties`)
 })
+
+test('every producer-side librdkafka name is recognised as such (never unknown, Java-only or consumer-only)', () => {
+  const managed = new Set(['log.queue', 'enabled_events', 'delivery.report.only.error'])
+  for (const r of rows) {
+    if (r.scope === 'C' || r.type === 'api' || managed.has(r.name)) continue
+    const errors = checkConfig({ [r.name]: 'x' }).errors
+    const keyErrors = errors.filter((e) => ['unknown-key', 'java-only-key', 'consumer-key'].includes(e.rule))
+    assert.deepEqual(keyErrors, [], r.name)
+  }
+})

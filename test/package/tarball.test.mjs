@@ -24,7 +24,7 @@ test('packed tarball installs without scripts and runs on its prebuilt addon', {
   const dir = mkdtempSync(path.join(tmpdir(), 'ironkafka-pack-'))
   const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], root))
   const files = packed.files.map((f) => f.path)
-  for (const f of ['prebuilds/linux-x64/ironkafka.node', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'CMakeLists.txt', 'binding.gyp']) {
+  for (const f of ['prebuilds/linux-x64/ironkafka.node', 'bin/ironkafka.mjs', 'dist/cli.js', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'CMakeLists.txt', 'binding.gyp']) {
     assert.ok(files.includes(f), `${f} missing from the tarball`)
   }
   assert.ok(!files.some((f) => f.startsWith('deps/librdkafka/src') || f.startsWith('build/') || f.startsWith('test/')), 'tarball holds only the package')
@@ -43,4 +43,15 @@ test('packed tarball installs without scripts and runs on its prebuilt addon', {
   assert.equal(out.addonPath, path.join(installed, 'prebuilds', 'linux-x64', 'ironkafka.node'))
   assert.deepEqual(out.offsets, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
   assert.deepEqual(out.kcat, Array.from({ length: 10 }, (_, i) => `${i}:p${i}`))
+
+  // The installed package's bin, as a deploy step would run it.
+  writeFileSync(path.join(app, 'good.properties'), 'bootstrap.servers=${BROKERS}\nlinger.ms=10\n')
+  writeFileSync(path.join(app, 'bad.json'), JSON.stringify({ acks: 1 }))
+  const npx = (file) => spawnSync('npx', ['--no-install', 'ironkafka', 'check-config', file], { cwd: app, encoding: 'utf8', env: { ...process.env, BROKERS: 'k:9092' } })
+  const good = npx('good.properties')
+  assert.equal(good.status, 0, good.stdout + good.stderr)
+  assert.match(good.stdout, /valid, 0 errors/)
+  const bad = npx('bad.json')
+  assert.equal(bad.status, 1, bad.stdout + bad.stderr)
+  assert.match(bad.stdout, /acks=all/)
 })
