@@ -1,0 +1,247 @@
+// Starts and controls a real Apache Kafka cluster (KRaft, combined broker+controller nodes,
+// static voters, loopback ports) for the real-broker tests. Jars come from fetch.sh (Maven
+// Central, pinned by checksum). Every wait is a bounded poll; nothing sleeps a fixed time.
+//
+//   const k = await KafkaCluster.start({ nodes: 3 })
+//   k.bootstrapServers; await k.createTopic('t', { partitions: 6, replicationFactor: 3 })
+//   k.kill(2); k.pause(1); k.resume(1); await k.restart(2); await k.stop()
+//
+// CLI: node scripts/kafka/cluster.mjs [--nodes N]  (runs until Ctrl-C, printing the bootstrap)
+import { spawn, execFileSync, execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { fileURLToPath } from 'node:url'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const run = promisify(execFile)
+const live = new Set()
+process.on('exit', () => {
+  // A test runner that dies must not leave JVMs behind.
+  for (const c of live) for (const n of c.nodes) if (n.proc && n.proc.exitCode === null) n.proc.kill('SIGKILL')
+})
+
+let libsDir
+export function kafkaLibs() {
+  libsDir ??= execFileSync('bash', [path.join(here, 'fetch.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  return libsDir
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+export async function waitUntil(cond, { timeoutMs = 60_000, intervalMs = 200, what = 'condition' } = {}) {
+  const end = Date.now() + timeoutMs
+  let last
+  for (;;) {
+    try {
+      if (await cond()) return
+    } catch (e) {
+      last = e
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`)
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+}
+
+function java(libs, mainClass, args, opts = {}) {
+  return [
+    '-Xms64m', `-Xmx${opts.heap ?? '256m'}`, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1',
+    '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${path.join(here, 'log4j2.properties')}`,
+    '-cp', `${libs}/*`, mainClass, ...args,
+  ]
+}
+
+export class KafkaCluster {
+  /**
+   * @param {{ nodes?: number, brokerConfig?: Record<string, string|number|boolean>, heap?: string }} opts
+   */
+  static async start(opts = {}) {
+    const c = new KafkaCluster(opts)
+    await c.#init()
+    return c
+  }
+
+  constructor({ nodes = 1, brokerConfig = {}, heap = '384m' } = {}) {
+    this.size = nodes
+    this.brokerConfig = brokerConfig
+    this.heap = heap
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ironkafka-kafka-'))
+    this.nodes = []
+  }
+
+  get bootstrapServers() {
+    return this.nodes.map((n) => `127.0.0.1:${n.port}`).join(',')
+  }
+
+  async #init() {
+    this.libs = kafkaLibs()
+    for (let id = 1; id <= this.size; id++) {
+      this.nodes.push({ id, port: await freePort(), controllerPort: await freePort(), proc: null, dir: path.join(this.dir, `node${id}`) })
+    }
+    const clusterId = randomBytes(16).toString('base64url')
+    const voters = this.nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',')
+    const rf = Math.min(3, this.size)
+    for (const n of this.nodes) {
+      fs.mkdirSync(n.dir, { recursive: true })
+      const config = {
+        'process.roles': 'broker,controller',
+        'node.id': n.id,
+        'controller.quorum.voters': voters,
+        listeners: `PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}`,
+        'advertised.listeners': `PLAINTEXT://127.0.0.1:${n.port}`,
+        'controller.listener.names': 'CONTROLLER',
+        'inter.broker.listener.name': 'PLAINTEXT',
+        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        'log.dirs': path.join(n.dir, 'data'),
+        'num.partitions': 1,
+        'default.replication.factor': rf,
+        'min.insync.replicas': rf === 3 ? 2 : 1,
+        'offsets.topic.replication.factor': rf,
+        'transaction.state.log.replication.factor': rf,
+        'transaction.state.log.min.isr': rf === 3 ? 2 : 1,
+        'unclean.leader.election.enable': false,
+        'auto.create.topics.enable': false,
+        'group.initial.rebalance.delay.ms': 0,
+        'num.network.threads': 2,
+        'num.io.threads': 2,
+        'log.segment.bytes': 16 * 1024 * 1024,
+        ...this.brokerConfig,
+      }
+      n.configFile = path.join(n.dir, 'server.properties')
+      fs.writeFileSync(n.configFile, Object.entries(config).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+      await run('java', java(this.libs, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', n.configFile, '--ignore-formatted'], { heap: '128m' }), {
+        timeout: 120_000,
+      })
+    }
+    live.add(this)
+    for (const n of this.nodes) this.#spawn(n)
+    await this.waitReady()
+  }
+
+  #spawn(n) {
+    const log = fs.openSync(path.join(n.dir, 'server.log'), 'a')
+    n.proc = spawn('java', java(this.libs, 'kafka.Kafka', [n.configFile], { heap: this.heap }), { stdio: ['ignore', log, log] })
+    fs.closeSync(log)
+    n.proc.on('exit', () => {})
+  }
+
+  node(id) {
+    const n = this.nodes.find((x) => x.id === id)
+    if (!n) throw new Error(`no node ${id}`)
+    return n
+  }
+
+  /** Metadata as kcat sees it from the given (or any live) broker. */
+  async metadata(topic, { from } = {}) {
+    const bs = from ? `127.0.0.1:${this.node(from).port}` : this.bootstrapServers
+    const args = ['-b', bs, '-L', '-J', '-m', '5']
+    if (topic) args.push('-t', topic)
+    const { stdout } = await run('kcat', args, { timeout: 20_000 })
+    return JSON.parse(stdout)
+  }
+
+  /** Waits until every running node answers metadata and lists all running brokers. */
+  async waitReady({ timeoutMs = 120_000 } = {}) {
+    const running = this.nodes.filter((n) => n.proc && n.proc.exitCode === null && !n.paused)
+    await waitUntil(async () => {
+      for (const n of running) {
+        const md = await this.metadata(undefined, { from: n.id })
+        if (md.brokers.length < running.length) return false
+      }
+      return true
+    }, { timeoutMs, what: `${running.length} broker(s) ready (logs in ${this.dir})` })
+  }
+
+  async createTopic(name, { partitions = 1, replicationFactor = Math.min(3, this.size), config = {} } = {}) {
+    const args = ['--bootstrap-server', this.bootstrapServers, '--create', '--topic', name, '--partitions', String(partitions), '--replication-factor', String(replicationFactor)]
+    for (const [k, v] of Object.entries(config)) args.push('--config', `${k}=${v}`)
+    await run('java', java(this.libs, 'org.apache.kafka.tools.TopicCommand', args, { heap: '128m' }), { timeout: 120_000 })
+    await this.waitLeaders(name, partitions)
+  }
+
+  /** Waits until each partition of the topic has a leader and a full ISR. */
+  async waitLeaders(topic, partitions, { timeoutMs = 60_000, fullIsr = true } = {}) {
+    await waitUntil(async () => {
+      const md = await this.metadata(topic)
+      const t = md.topics.find((x) => x.topic === topic)
+      if (!t || t.partitions.length < partitions) return false
+      return t.partitions.every((p) => p.leader >= 0 && (!fullIsr || p.isrs.length === p.replicas.length))
+    }, { timeoutMs, what: `leaders of ${topic}` })
+  }
+
+  async leaderOf(topic, partition) {
+    const md = await this.metadata(topic)
+    return md.topics.find((x) => x.topic === topic).partitions.find((p) => p.partition === partition).leader
+  }
+
+  kill(id) {
+    this.#signal(id, 'SIGKILL')
+  }
+
+  pause(id) {
+    this.#signal(id, 'SIGSTOP')
+    this.node(id).paused = true
+  }
+
+  resume(id) {
+    this.#signal(id, 'SIGCONT')
+    this.node(id).paused = false
+  }
+
+  #signal(id, sig) {
+    const n = this.node(id)
+    if (n.proc && n.proc.exitCode === null) n.proc.kill(sig)
+  }
+
+  /** Graceful stop of one node (SIGTERM, bounded wait, then SIGKILL). */
+  async stopNode(id, { timeoutMs = 60_000 } = {}) {
+    const n = this.node(id)
+    if (!n.proc || n.proc.exitCode !== null || n.proc.signalCode !== null) return
+    if (n.paused) this.resume(id)
+    const exited = new Promise((r) => n.proc.once('exit', r))
+    n.proc.kill('SIGTERM')
+    const timer = setTimeout(() => n.proc.kill('SIGKILL'), timeoutMs)
+    await exited
+    clearTimeout(timer)
+  }
+
+  /** Starts a stopped or killed node again and waits until the cluster sees it. */
+  async startNode(id, { wait = true } = {}) {
+    const n = this.node(id)
+    if (n.proc && n.proc.exitCode === null && n.proc.signalCode === null) return
+    this.#spawn(n)
+    if (wait) await this.waitReady()
+  }
+
+  async waitExit(id, { timeoutMs = 30_000 } = {}) {
+    const n = this.node(id)
+    await waitUntil(() => n.proc.exitCode !== null || n.proc.signalCode !== null, { timeoutMs, what: `node ${id} to exit` })
+  }
+
+  async stop() {
+    for (const n of this.nodes) if (n.paused) this.resume(n.id)
+    await Promise.all(this.nodes.map((n) => this.stopNode(n.id, { timeoutMs: 20_000 })))
+    live.delete(this)
+    if (!process.env.IRONKAFKA_KEEP_KAFKA_DIR) fs.rmSync(this.dir, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--nodes')
+  const nodes = i > 0 ? Number(process.argv[i + 1]) : 1
+  const c = await KafkaCluster.start({ nodes })
+  console.log(`Kafka ${nodes}-node cluster: ${c.bootstrapServers} (data in ${c.dir}); Ctrl-C stops it`)
+  process.on('SIGINT', () => c.stop().then(() => process.exit(0)))
+}
