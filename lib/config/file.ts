@@ -116,22 +116,16 @@ export function parseConfigText(text: string, format: ConfigFormat, env: NodeJS.
       else config[key] = v
     }
   } else {
-    const lines = new Map<string, number>()
+    // Last one wins, as in Java; only the values actually used are expanded.
+    const used = new Map<string, PropertiesEntry>()
     for (const e of parseProperties(text)) {
-      const prev = lines.get(e.key)
-      if (prev !== undefined && config[e.key] !== expand(e.key, e.value)) {
-        warnings.push({ key: e.key, rule: 'file', message: `${e.key} is set on line ${prev} and again on line ${e.line}; the last one is used, as in Java` })
+      const prev = used.get(e.key)
+      if (prev !== undefined && prev.value !== e.value) {
+        warnings.push({ key: e.key, rule: 'file', message: `${e.key} is set on line ${prev.line} and again on line ${e.line}; the last one is used, as in Java` })
       }
-      lines.set(e.key, e.line)
-      config[e.key] = expand(e.key, e.value)
+      used.set(e.key, e)
     }
-    // Drop the duplicate error messages the comparison above may have produced.
-    const seen = new Set<string>()
-    for (let i = errors.length - 1; i >= 0; i--) {
-      const id = errors[i]!.key + errors[i]!.message
-      if (seen.has(id)) errors.splice(i, 1)
-      else seen.add(id)
-    }
+    for (const e of used.values()) config[e.key] = expand(e.key, e.value)
   }
   return { format, config, errors, warnings }
 }

@@ -54,19 +54,18 @@ export interface ConfigReport {
 const INT32_MAX = 2147483647
 const IDEMP_MAX_INFLIGHT = 5
 
-/** By name; where a name exists at both levels the global one wins, as in rd_kafka_conf_set. */
-const BY_NAME = new Map<string, LibrdkafkaProperty>()
-for (const p of PROPERTIES) {
-  const seen = BY_NAME.get(p.name)
-  if (seen === undefined || (seen.level === 'topic' && p.level === 'global')) BY_NAME.set(p.name, p)
+/** Rows by name; where a name exists at both levels the global one wins, as in rd_kafka_conf_set. */
+function indexRows(rows: readonly LibrdkafkaProperty[]): Map<string, LibrdkafkaProperty> {
+  const out = new Map<string, LibrdkafkaProperty>()
+  for (const p of rows) {
+    const seen = out.get(p.name)
+    if (seen === undefined || (seen.level === 'topic' && p.level === 'global')) out.set(p.name, p)
+  }
+  return out
 }
+const BY_NAME = indexRows(PROPERTIES)
 /** Producer-side rows (for a name that exists for both clients, the producer's row). */
-const PRODUCER_ROW = new Map<string, LibrdkafkaProperty>()
-for (const p of PROPERTIES) {
-  if (p.scope === 'C') continue
-  const seen = PRODUCER_ROW.get(p.name)
-  if (seen === undefined || (seen.level === 'topic' && p.level === 'global')) PRODUCER_ROW.set(p.name, p)
-}
+const PRODUCER_ROW = indexRows(PROPERTIES.filter((p) => p.scope !== 'C'))
 
 function canonical(name: string): string {
   let p = PRODUCER_ROW.get(name)
@@ -236,44 +235,37 @@ interface KeyDef {
   schema: z.ZodType<unknown>
 }
 
-/** The Java client's names librdkafka does not know, mapped (units converted). */
-function javaKey(key: string): KeyDef | undefined {
-  switch (key) {
-    case 'buffer.memory': {
-      const p = row('queue.buffering.max.kbytes')
-      // Bytes → KiB, rounded up so the queue holds at least what was asked for.
-      const bytes = numberSchema(key, { min: 1, max: (p.max ?? INT32_MAX) * 1024, integer: true, unit: 'bytes' })
-      return { target: p.name, schema: bytes.transform((n) => Math.ceil(n / 1024)) }
-    }
-    case 'max.request.size': {
-      const p = row('message.max.bytes')
-      return { target: p.name, schema: numberSchema(key, { min: p.min!, max: p.max!, integer: true, unit: 'bytes' }) }
-    }
-    case 'send.buffer.bytes':
-    case 'receive.buffer.bytes': {
-      const p = row(`socket.${key}`)
-      // Java's -1 means "OS default", which is librdkafka's 0.
-      const n = numberSchema(key, { min: -1, max: p.max!, integer: true, unit: 'bytes' })
-      return { target: p.name, schema: n.transform((x) => (x === -1 ? 0 : x)) }
-    }
-    case 'partitioner.class':
-      return { target: 'partitioner', schema: partitionerClassSchema(key) }
-    case 'partitioner.ignore.keys':
-      // true = sticky partitioning that ignores keys (librdkafka: random); false = no opinion.
-      return { target: 'partitioner', schema: booleanSchema(key).transform((b) => (b ? 'random' : undefined)) }
-    case 'key.serializer':
-    case 'keySerializer':
-      return { target: 'key.serializer', schema: serializerSchema(key) }
-    case 'value.serializer':
-    case 'valueSerializer':
-      return { target: 'value.serializer', schema: serializerSchema(key) }
-    case 'max.block.ms':
-      return { target: 'max.block.ms', schema: numberSchema(key, { min: 0, max: INT32_MAX, integer: true, unit: 'ms' }) }
-    case 'logger':
-      return { target: 'logger', schema: loggerSchema }
-    default:
-      return undefined
-  }
+const serializerKey = (target: string) => (key: string): KeyDef => ({ target, schema: serializerSchema(key) })
+const socketBuffer = (key: string): KeyDef => {
+  const p = row(`socket.${key}`)
+  // Java's -1 means "OS default", which is librdkafka's 0.
+  const n = numberSchema(key, { min: -1, max: p.max!, integer: true, unit: 'bytes' })
+  return { target: p.name, schema: n.transform((x) => (x === -1 ? 0 : x)) }
+}
+
+/** The Java client's names librdkafka does not know (and ironkafka's own), mapped with units converted. */
+const JAVA_KEYS: Record<string, (key: string) => KeyDef> = {
+  'buffer.memory': (key) => {
+    const p = row('queue.buffering.max.kbytes')
+    // Bytes → KiB, rounded up so the queue holds at least what was asked for.
+    const bytes = numberSchema(key, { min: 1, max: (p.max ?? INT32_MAX) * 1024, integer: true, unit: 'bytes' })
+    return { target: p.name, schema: bytes.transform((n) => Math.ceil(n / 1024)) }
+  },
+  'max.request.size': (key) => {
+    const p = row('message.max.bytes')
+    return { target: p.name, schema: numberSchema(key, { min: p.min!, max: p.max!, integer: true, unit: 'bytes' }) }
+  },
+  'send.buffer.bytes': socketBuffer,
+  'receive.buffer.bytes': socketBuffer,
+  'partitioner.class': (key) => ({ target: 'partitioner', schema: partitionerClassSchema(key) }),
+  // true = sticky partitioning that ignores keys (librdkafka: random); false = no opinion.
+  'partitioner.ignore.keys': (key) => ({ target: 'partitioner', schema: booleanSchema(key).transform((b) => (b ? 'random' : undefined)) }),
+  'key.serializer': serializerKey('key.serializer'),
+  keySerializer: serializerKey('key.serializer'),
+  'value.serializer': serializerKey('value.serializer'),
+  valueSerializer: serializerKey('value.serializer'),
+  'max.block.ms': (key) => ({ target: 'max.block.ms', schema: numberSchema(key, { min: 0, max: INT32_MAX, integer: true, unit: 'ms' }) }),
+  logger: () => ({ target: 'logger', schema: loggerSchema }),
 }
 
 /** acks as the Java client writes it; librdkafka's wider range (acks=2...) is refused by brokers. */
@@ -344,10 +336,10 @@ const SCHEMAS = new Map<string, KeyDef>()
 function lookup(key: string): Lookup {
   const cached = SCHEMAS.get(key)
   if (cached !== undefined) return { def: cached }
-  const java = javaKey(key)
-  if (java !== undefined) {
-    SCHEMAS.set(key, java)
-    return { def: java }
+  if (Object.hasOwn(JAVA_KEYS, key)) {
+    const def = JAVA_KEYS[key]!(key)
+    SCHEMAS.set(key, def)
+    return { def }
   }
   if (key in MANAGED) return { rule: 'managed-key', error: `${key} cannot be set: ${MANAGED[key]}` }
   if (key in NOT_IN_THIS_BUILD) return { rule: 'build-key', error: `${key} cannot be used here: ${NOT_IN_THIS_BUILD[key]}` }
@@ -375,9 +367,7 @@ function lookup(key: string): Lookup {
 const KNOWN_NAMES: string[] = [
   ...new Set([
     ...[...PRODUCER_ROW.values()].filter((p) => p.type !== 'api' && !(p.name in MANAGED)).map((p) => p.name),
-    'buffer.memory', 'max.request.size', 'send.buffer.bytes', 'receive.buffer.bytes', 'partitioner.class',
-    'partitioner.ignore.keys', 'key.serializer', 'value.serializer', 'keySerializer', 'valueSerializer',
-    'max.block.ms', 'logger',
+    ...Object.keys(JAVA_KEYS),
   ]),
 ]
 
@@ -688,10 +678,3 @@ export const producerConfigSchema = z.unknown().transform((input, ctx): Resolved
   for (const e of report.errors) ctx.addIssue({ code: 'custom', message: e.message, path: e.key === '' ? [] : [e.key] })
   return report.resolved
 })
-
-/** A librdkafka property's row from the generated table (for docs and tools). */
-export function librdkafkaProperty(name: string): LibrdkafkaProperty | undefined {
-  return BY_NAME.get(name)
-}
-
-export { canonical as canonicalName }
