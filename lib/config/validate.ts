@@ -341,9 +341,9 @@ function lookup(key: string): Lookup {
     SCHEMAS.set(key, def)
     return { def }
   }
-  if (key in MANAGED) return { rule: 'managed-key', error: `${key} cannot be set: ${MANAGED[key]}` }
-  if (key in NOT_IN_THIS_BUILD) return { rule: 'build-key', error: `${key} cannot be used here: ${NOT_IN_THIS_BUILD[key]}` }
-  if (key in JAVA_ONLY) return { rule: 'java-only-key', error: `${key} is a Java client setting librdkafka does not have: ${JAVA_ONLY[key]}` }
+  if (Object.hasOwn(MANAGED, key)) return { rule: 'managed-key', error: `${key} cannot be set: ${MANAGED[key]}` }
+  if (Object.hasOwn(NOT_IN_THIS_BUILD, key)) return { rule: 'build-key', error: `${key} cannot be used here: ${NOT_IN_THIS_BUILD[key]}` }
+  if (Object.hasOwn(JAVA_ONLY, key)) return { rule: 'java-only-key', error: `${key} is a Java client setting librdkafka does not have: ${JAVA_ONLY[key]}` }
   const p = PRODUCER_ROW.get(key)
   if (p === undefined) {
     if (BY_NAME.get(key)?.scope === 'C' || JAVA_CONSUMER_ONLY.has(key)) {
@@ -366,7 +366,7 @@ function lookup(key: string): Lookup {
 
 const KNOWN_NAMES: string[] = [
   ...new Set([
-    ...[...PRODUCER_ROW.values()].filter((p) => p.type !== 'api' && !(p.name in MANAGED)).map((p) => p.name),
+    ...[...PRODUCER_ROW.values()].filter((p) => p.type !== 'api' && !Object.hasOwn(MANAGED, p.name)).map((p) => p.name),
     ...Object.keys(JAVA_KEYS),
   ]),
 ]

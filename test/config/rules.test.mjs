@@ -199,6 +199,8 @@ test('unknown keys get "did you mean" with the closest name; consumer-only keys 
     assert.match(e.message, new RegExp(`Did you mean ${meant.replace(/\./g, '\\.')}\\?`), `${typo}: ${e.message}`)
   }
   assert.doesNotMatch(errorFor({ 'totally.unrelated.thing': 1 }, 'totally.unrelated.thing').message, /Did you mean/)
+  // Names of Object.prototype are keys like any other, not table hits.
+  for (const k of ['toString', 'constructor', 'hasOwnProperty']) assert.equal(errorFor({ [k]: 1 }, k).rule, 'unknown-key', k)
   for (const k of ['group.id', 'auto.offset.reset', 'enable.auto.commit', 'session.timeout.ms', 'key.deserializer', 'max.poll.records']) {
     assert.match(errorFor({ [k]: 'x' }, k).message, /consumer setting/, k)
   }
