@@ -220,27 +220,29 @@ Napi::Value Producer::Produce(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, 0);
 }
 
-// drain(maxRows, events: object[]) -> number of delivery-report rows written.
-// Copies at most maxRows delivery reports into the report buffer and appends other events
-// (errors, stats, logs) to `events`. Never waits (timeout 0). When it returns maxRows
-// (rows + events), more may remain and lib/ schedules another slice.
+// drain(max, events: object[]) -> number of delivery-report rows written.
+// Hands over at most `max` items in queue order: delivery-report rows into the report buffer,
+// other events (errors, stats, logs) appended to `events`. Never waits (timeout 0). When
+// rows + events.length == max, more may remain and lib/ schedules another slice; librdkafka
+// only signals again once the queue has been emptied, so an item must never be dropped here.
 Napi::Value Producer::Drain(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!h_.rk) return Napi::Number::New(env, 0);
-  uint32_t max = std::min(info[0].As<Napi::Number>().Uint32Value(), reportRows_);
+  const uint32_t max = std::min(info[0].As<Napi::Number>().Uint32Value(), reportRows_);
   auto events = info[1].As<Napi::Array>();
   uint32_t rows = 0;
-  uint32_t budget = max;
+  uint32_t handed = 0;  // rows + events: what counts against `max`
 
-  while (budget > 0) {
+  while (handed < max) {
     if (!h_.cur) {
       rd_kafka_event_t* ev = rd_kafka_queue_poll(h_.queue.get(), 0);
       if (!ev) break;
       if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_DR) {
+        // Kept across calls until every message in it has been copied out: destroying a DR
+        // event destroys its messages, and with them reports nobody has seen.
         h_.cur.reset(ev);
       } else {
         EventPtr owned(ev);
-        budget--;
         Napi::Object o = Napi::Object::New(env);
         switch (rd_kafka_event_type(ev)) {
           case RD_KAFKA_EVENT_ERROR: {
@@ -268,14 +270,21 @@ Napi::Value Producer::Drain(const Napi::CallbackInfo& info) {
             break;
           }
           default:
-            continue;  // nothing lib/ subscribed to
+            continue;  // not a type we enabled; nothing to hand over
         }
         events.Set(events.Length(), o);
+        handed++;
         continue;
       }
     }
-    const rd_kafka_message_t* m = nullptr;
-    while (rows < budget && (m = rd_kafka_event_message_next(h_.cur.get())) != nullptr) {
+    // h_.cur is set and handed < max: copy reports until the budget or the event runs out.
+    bool exhausted = false;
+    while (handed < max) {
+      const rd_kafka_message_t* m = rd_kafka_event_message_next(h_.cur.get());
+      if (m == nullptr) {
+        exhausted = true;
+        break;
+      }
       double* row = report_ + static_cast<size_t>(rows) * kReportStride;
       rd_kafka_timestamp_type_t tstype;
       row[kReportId] = static_cast<double>(reinterpret_cast<uintptr_t>(m->_private));
@@ -285,9 +294,9 @@ Napi::Value Producer::Drain(const Napi::CallbackInfo& info) {
       row[kReportError] = m->err;
       row[kReportStatus] = rd_kafka_message_status(m);
       rows++;
+      handed++;
     }
-    if (m == nullptr) h_.cur.reset();  // event fully copied out; frees its messages
-    if (rows >= budget) break;
+    if (exhausted) h_.cur.reset();  // every message copied out; frees them
   }
   return Napi::Number::New(env, rows);
 }

@@ -1,0 +1,60 @@
+// The native drain contract: drain(max, events) hands over at most `max` rows + events, and
+// every delivery report reaches JS exactly once however the budget falls between reports and
+// other events (logs, errors). A report lost here is a send that never settles: flush() and
+// close() would wait for it forever.
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { MockCluster } from 'ironkafka'
+import { root } from '../helpers/paths.mjs'
+import { waitFor } from '../helpers/cluster.mjs'
+
+const { addon } = createRequire(import.meta.url)(path.join(root, 'dist', 'binding.js'))
+const STRIDE = addon.Producer.REPORT_STRIDE
+
+test('tiny drain budgets with log events interleaved: every delivery report arrives once', { timeout: 120_000 }, async (t) => {
+  const cluster = await MockCluster.start({ brokers: 1 })
+  t.after(() => cluster.close())
+  cluster.createTopic('d', { partitions: 4 })
+  const report = new Float64Array(8 * STRIDE)
+  // Debug logs put a log event between most delivery reports; batches of 3 make many reports.
+  const config = ['bootstrap.servers', cluster.bootstrapServers, 'log.queue', 'true', 'debug', 'msg', 'linger.ms', '0', 'batch.num.messages', '3']
+  const native = new addon.Producer(config, report)
+  const N = 20_000
+  const seen = new Uint8Array(N)
+  let rowsTotal = 0
+  let eventsTotal = 0
+  let calls = 0
+  const drainAll = () => {
+    for (;;) {
+      const max = 1 + (calls++ % 5) // budgets of 1..5 land on every boundary
+      const events = []
+      const rows = native.drain(max, events)
+      assert.ok(rows + events.length <= max, `drain(${max}) returned ${rows} rows and ${events.length} events`)
+      for (let i = 0; i < rows; i++) {
+        const id = report[i * STRIDE]
+        assert.equal(report[i * STRIDE + 4], 0, `report ${id} failed`)
+        seen[id]++
+        rowsTotal++
+      }
+      eventsTotal += events.length
+      if (rows + events.length < max) return // the queue is empty: the next wake-up comes
+    }
+  }
+  native.onwake = drainAll
+  native.ref()
+  t.after(async () => {
+    native.unref()
+    await native.close()
+  })
+  const topic = native.topic('d')
+  for (let id = 0; id < N; id++) assert.equal(native.produce(topic, -1, null, `v${id}`, 0, null, id), 0)
+  drainAll()
+  await waitFor(() => rowsTotal >= N && native.outqLen() === 0, { timeoutMs: 60_000, what: `${N} reports (got ${rowsTotal})` }).catch((e) => {
+    throw new Error(`${e.message}; librdkafka still holds ${native.outqLen()}, ${seen.filter((n) => n === 0).length} reports never arrived`)
+  })
+  assert.ok(eventsTotal > 0, 'no log events were interleaved: the test did not exercise the boundary')
+  assert.equal(rowsTotal, N)
+  assert.ok(seen.every((n) => n === 1), 'a report arrived twice or not at all')
+})
