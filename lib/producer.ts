@@ -96,6 +96,15 @@ const SLICE = 1024
 const PURGE_QUEUE = 0x1
 const PURGE_INFLIGHT = 0x2
 const ERR_QUEUE_FULL = -184
+/**
+ * Errors a record can end with after it was sent and retried: _MSG_TIMED_OUT, _PURGE_QUEUE.
+ * librdkafka reports those 'not persisted' when the earlier attempt was answered
+ * NOT_LEADER_OR_FOLLOWER, assuming the broker refused it before appending. But a leader that
+ * loses leadership between the append and the acks=all completion answers exactly that with
+ * the record in its log (test/kafka D4: the leader shuts down mid-stream). Such a record may be
+ * in the log, so we report it possibly-persisted: 'not-persisted' must be safe to resend.
+ */
+const ENDS_AFTER_RETRY = new Set([-192, -152])
 /** Extra time close() gives purged reports to come back after its deadline. */
 const PURGE_GRACE_MS = 5_000
 
@@ -415,7 +424,8 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       if (errno === 0) {
         this.#settle(s, null, { topic: s.record.topic, partition: report[o + 1]!, offset: report[o + 2]!, timestamp: report[o + 3]! })
       } else {
-        this.#settle(s, this.#sendError(errno, s, report[o + 5]!), undefined)
+        const status = report[o + 5]!
+        this.#settle(s, this.#sendError(errno, s, status === 0 && ENDS_AFTER_RETRY.has(errno) ? 1 : status), undefined)
       }
     }
     const more = rows + events.length >= SLICE

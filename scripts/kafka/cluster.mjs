@@ -1,5 +1,7 @@
 // Starts and controls a real Apache Kafka cluster (KRaft, combined broker+controller nodes,
-// static voters, loopback ports) for the real-broker tests. Jars come from fetch.sh (Maven
+// static voters, loopback ports) for the real-broker tests. With `dedicatedController` the
+// brokers are broker-only and one extra controller-only node (id 100) holds the quorum, so
+// brokers can be stopped without losing it (the controller then shrinks ISRs). Jars come from fetch.sh (Maven
 // Central, pinned by checksum). Every wait is a bounded poll; nothing sleeps a fixed time.
 //
 //   const k = await KafkaCluster.start({ nodes: 3 })
@@ -65,7 +67,7 @@ function java(libs, mainClass, args, opts = {}) {
 
 export class KafkaCluster {
   /**
-   * @param {{ nodes?: number, brokerConfig?: Record<string, string|number|boolean>, heap?: string }} opts
+   * @param {{ nodes?: number, dedicatedController?: boolean, brokerConfig?: Record<string, string|number|boolean>, heap?: string }} opts
    */
   static async start(opts = {}) {
     const c = new KafkaCluster(opts)
@@ -73,36 +75,47 @@ export class KafkaCluster {
     return c
   }
 
-  constructor({ nodes = 1, brokerConfig = {}, heap = '384m' } = {}) {
+  constructor({ nodes = 1, dedicatedController = false, brokerConfig = {}, heap = '384m' } = {}) {
     this.size = nodes
+    this.dedicatedController = dedicatedController
     this.brokerConfig = brokerConfig
     this.heap = heap
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ironkafka-kafka-'))
     this.nodes = []
   }
 
+  /** The broker nodes (a dedicated controller serves no clients). */
+  get brokers() {
+    return this.nodes.filter((n) => n.broker)
+  }
+
   get bootstrapServers() {
-    return this.nodes.map((n) => `127.0.0.1:${n.port}`).join(',')
+    return this.brokers.map((n) => `127.0.0.1:${n.port}`).join(',')
   }
 
   async #init() {
     this.libs = kafkaLibs()
     for (let id = 1; id <= this.size; id++) {
-      this.nodes.push({ id, port: await freePort(), controllerPort: await freePort(), proc: null, dir: path.join(this.dir, `node${id}`) })
+      this.nodes.push({ id, broker: true, controller: !this.dedicatedController, port: await freePort(), controllerPort: await freePort(), proc: null, dir: path.join(this.dir, `node${id}`) })
+    }
+    if (this.dedicatedController) {
+      this.nodes.push({ id: 100, broker: false, controller: true, controllerPort: await freePort(), proc: null, dir: path.join(this.dir, 'controller') })
     }
     const clusterId = randomBytes(16).toString('base64url')
-    const voters = this.nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',')
+    const voters = this.nodes.filter((n) => n.controller).map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',')
     const rf = Math.min(3, this.size)
     for (const n of this.nodes) {
       fs.mkdirSync(n.dir, { recursive: true })
+      const listeners = []
+      if (n.broker) listeners.push(`PLAINTEXT://127.0.0.1:${n.port}`)
+      if (n.controller) listeners.push(`CONTROLLER://127.0.0.1:${n.controllerPort}`)
       const config = {
-        'process.roles': 'broker,controller',
+        'process.roles': [n.broker && 'broker', n.controller && 'controller'].filter(Boolean).join(','),
         'node.id': n.id,
         'controller.quorum.voters': voters,
-        listeners: `PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}`,
-        'advertised.listeners': `PLAINTEXT://127.0.0.1:${n.port}`,
+        listeners: listeners.join(','),
+        ...(n.broker ? { 'advertised.listeners': `PLAINTEXT://127.0.0.1:${n.port}`, 'inter.broker.listener.name': 'PLAINTEXT' } : {}),
         'controller.listener.names': 'CONTROLLER',
-        'inter.broker.listener.name': 'PLAINTEXT',
         'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
         'log.dirs': path.join(n.dir, 'data'),
         'num.partitions': 1,
@@ -154,7 +167,7 @@ export class KafkaCluster {
 
   /** Waits until every running node answers metadata and lists all running brokers. */
   async waitReady({ timeoutMs = 120_000 } = {}) {
-    const running = this.nodes.filter((n) => n.proc && n.proc.exitCode === null && !n.paused)
+    const running = this.brokers.filter((n) => n.proc && n.proc.exitCode === null && !n.paused)
     await waitUntil(async () => {
       for (const n of running) {
         const md = await this.metadata(undefined, { from: n.id })
@@ -230,8 +243,33 @@ export class KafkaCluster {
     await waitUntil(() => n.proc.exitCode !== null || n.proc.signalCode !== null, { timeoutMs, what: `node ${id} to exit` })
   }
 
+  /**
+   * The producer state a partition's leader holds (TransactionsCommand describe-producers):
+   * [{ producerId, epoch, lastSequence, lastTimestamp }].
+   */
+  async describeProducers(topic, partition) {
+    const args = ['--bootstrap-server', this.bootstrapServers, 'describe-producers', '--topic', topic, '--partition', String(partition)]
+    const { stdout } = await run('java', java(this.libs, 'org.apache.kafka.tools.TransactionsCommand', args, { heap: '128m' }), { timeout: 60_000 })
+    // A header line, then one whitespace-separated row per producer.
+    const [header, ...rows] = stdout.trim().split('\n').filter((l) => l.trim() !== '')
+    if (!header?.startsWith('ProducerId')) throw new Error(`describe-producers: unexpected output ${stdout}`)
+    return rows.map((r) => {
+      const [producerId, epoch, , lastSequence, lastTimestamp] = r.trim().split(/\s+/)
+      return { producerId: Number(producerId), epoch: Number(epoch), lastSequence: Number(lastSequence), lastTimestamp: Number(lastTimestamp) }
+    })
+  }
+
+  /** Sets cluster-wide dynamic broker defaults (ConfigCommand --entity-default). */
+  async setBrokerDefaults(config) {
+    const pairs = Object.entries(config).map(([k, v]) => `${k}=${v}`).join(',')
+    const args = ['--bootstrap-server', this.bootstrapServers, '--entity-type', 'brokers', '--entity-default', '--alter', '--add-config', pairs]
+    await run('java', java(this.libs, 'kafka.admin.ConfigCommand', args, { heap: '128m' }), { timeout: 60_000 })
+  }
+
   async stop() {
     for (const n of this.nodes) if (n.paused) this.resume(n.id)
+    // Brokers first: their controlled shutdown talks to the controller quorum.
+    await Promise.all(this.brokers.map((n) => this.stopNode(n.id, { timeoutMs: 20_000 })))
     await Promise.all(this.nodes.map((n) => this.stopNode(n.id, { timeoutMs: 20_000 })))
     live.delete(this)
     if (!process.env.IRONKAFKA_KEEP_KAFKA_DIR) fs.rmSync(this.dir, { recursive: true, force: true })

@@ -89,6 +89,7 @@ export class Oracle {
       }
     }
     let failed = 0
+    let failedInLog = 0 // failed as possibly-persisted (or persisted) and indeed written
     for (let i = 0; i < this.sent; i++) {
       const e = this.outcomes[i]
       assert.equal(e.n, 1, `send ${i} got ${e.n} outcomes`)
@@ -103,10 +104,11 @@ export class Oracle {
         if (e.offset >= 0) assert.equal(m.offset, e.offset, `send ${i}: offset`)
       } else {
         failed++
+        if (m) failedInLog++
         if (e.error.persisted === 'not-persisted') assert.ok(!m, `send ${i} failed as not-persisted (${e.error.code}) but is in the log`)
       }
     }
     if (!allowFailures) assert.equal(failed, 0, `${failed} sends failed: ${[...new Set(this.outcomes.filter((e) => e.error).map((e) => e.error.code))]}`)
-    return { sent: this.sent, delivered: this.delivered, failed, inLog: seen.size, absentAcked }
+    return { sent: this.sent, delivered: this.delivered, failed, failedInLog, inLog: seen.size, absentAcked }
   }
 }
