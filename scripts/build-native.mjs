@@ -31,13 +31,16 @@ if (!action) {
   console.error(`build-native: unsupported command ${command}`)
   process.exit(2)
 }
+// IRONKAFKA_BUILD_DIR puts a second build (e.g. the AddressSanitizer one, scripts/asan-test.sh)
+// beside the normal one instead of over it.
+const buildDir = path.resolve(root, process.env.IRONKAFKA_BUILD_DIR ?? 'build')
 const args = [
   cmakeJs, action,
   '--directory', root,
-  '--out', path.join(root, 'build', 'cmake'),
+  '--out', path.join(buildDir, 'cmake'),
   '--config', config,
   '--arch', arch,
-  `--CDIRONKAFKA_OUTPUT_DIR=${path.join(root, 'build', config)}`,
+  `--CDIRONKAFKA_OUTPUT_DIR=${path.join(buildDir, config)}`,
   '--log-level', process.env.IRONKAFKA_BUILD_LOG ?? 'warn',
 ]
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' })

@@ -1,9 +1,10 @@
 // Bad input gets a clear typed error before anything is queued, and nothing else is affected.
 import test from 'node:test'
 import assert from 'node:assert/strict'
-import { Producer, KafkaError, MockCluster, ConfigError } from 'ironkafka'
+import { Producer, KafkaError, MockCluster, ConfigError, FatalError } from 'ironkafka'
 import { readTopic } from '../helpers/kcat.mjs'
-import { startCluster } from '../helpers/cluster.mjs'
+import { startCluster, waitFor } from '../helpers/cluster.mjs'
+import { Oracle } from '../helpers/oracle.mjs'
 
 test('invalid records throw synchronously; valid sends around them are all delivered', async (t) => {
   const cluster = await startCluster(t, { topics: { bad: { partitions: 2 } } })
@@ -81,4 +82,31 @@ test('bad producer and mock-cluster arguments are typed errors', async () => {
   await c.close()
   await c.close()
   assert.throws(() => c.createTopic('t'), KafkaError)
+})
+
+test('close() called from the fatal event, mid-stream: every send settles once, typed; the log bears out each outcome', async (t) => {
+  const cluster = await startCluster(t, { topics: { cf: { partitions: 2 } } })
+  const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'linger.ms': 2 })
+  const oracle = new Oracle('cf')
+  let closing
+  producer.on('fatal', () => {
+    closing = producer.close({ timeoutMs: 5_000 })
+  })
+  for (let i = 0; i < 5000; i++) {
+    const { record, settle } = oracle.next(`k${i % 50}`)
+    producer.send(record, settle)
+    if (i === 2000) cluster.pushRequestErrors('Produce', ['OUT_OF_ORDER_SEQUENCE_NUMBER'])
+  }
+  await waitFor(() => closing !== undefined, { what: 'the fatal event' })
+  await closing
+  assert.equal(producer.close(), closing)
+  assert.equal(producer.pending, 0)
+  const counts = await oracle.check(cluster.bootstrapServers)
+  t.diagnostic(`sent ${counts.sent}, delivered ${counts.delivered}, failed ${counts.failed}, found in log ${counts.inLog}`)
+  assert.ok(counts.failed > 0)
+  for (const e of oracle.outcomes.filter((x) => x.error).map((x) => x.error)) {
+    assert.ok(e instanceof FatalError, `${e.name} ${e.code}`)
+    assert.equal(e.code, 'OUT_OF_ORDER_SEQUENCE_NUMBER')
+  }
+  await assert.rejects(producer.send({ topic: 'cf', value: 'after' }), FatalError)
 })
