@@ -422,7 +422,10 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       this.#pending.delete(id)
       const errno = report[o + 4]!
       if (errno === 0) {
-        this.#settle(s, null, { topic: s.record.topic, partition: report[o + 1]!, offset: report[o + 2]!, timestamp: report[o + 3]! })
+        // Acknowledged without an offset (a duplicate answer, or librdkafka's implicit ack of
+        // records a later batch confirmed) comes as RD_KAFKA_OFFSET_INVALID (-1001): -1.
+        const offset = report[o + 2]!
+        this.#settle(s, null, { topic: s.record.topic, partition: report[o + 1]!, offset: offset < 0 ? -1 : offset, timestamp: report[o + 3]! })
       } else {
         const status = report[o + 5]!
         this.#settle(s, this.#sendError(errno, s, status === 0 && ENDS_AFTER_RETRY.has(errno) ? 1 : status), undefined)

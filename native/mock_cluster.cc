@@ -144,7 +144,7 @@ Napi::Value MockCluster::Close(const Napi::CallbackInfo& info) {
 
 void MockCluster::TeardownNow() {
   addon_->Untrack(this);
-  h_ = MockHandles();
+  h_.Reset();
 }
 
 MockCluster::~MockCluster() {

@@ -16,9 +16,20 @@
 
 namespace ironkafka {
 
+// Move assignment is deleted for the reason given at ProducerHandles; Reset() releases in
+// place, the cluster before the rk it was created from.
 struct MockHandles {
   KafkaPtr rk;             // destroyed last
   MockClusterPtr cluster;  // destroyed first
+
+  MockHandles() = default;
+  MockHandles(MockHandles&&) = default;
+  MockHandles& operator=(MockHandles&&) = delete;
+  ~MockHandles() { Reset(); }
+  void Reset() {
+    cluster.reset();
+    rk.reset();
+  }
 };
 
 class MockCluster : public Napi::ObjectWrap<MockCluster>, public Teardown {

@@ -430,7 +430,7 @@ void Producer::TeardownNow() {
     while (rd_kafka_event_t* ev = rd_kafka_queue_poll(h_.queue.get(), 0)) rd_kafka_event_destroy(ev);
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  h_ = ProducerHandles();
+  h_.Reset();
 }
 
 // Collected without close(): no JS may run here and the JS thread must not block, so the

@@ -53,12 +53,25 @@ struct Wake {
 
 // All librdkafka handles of one producer, so they can move as one to whoever destroys them.
 // Declaration order matters: members are destroyed in reverse, and the event, topics and
-// queue all reference rk.
+// queue all reference rk. Move assignment is deleted because it would release them in
+// declaration order (rk first: a use-after-free AddressSanitizer caught); Reset() is the
+// in-place release.
 struct ProducerHandles {
   KafkaPtr rk;
   QueuePtr queue;
   std::vector<TopicPtr> topics;
   EventPtr cur;  // a delivery-report event only partly copied out by Drain
+
+  ProducerHandles() = default;
+  ProducerHandles(ProducerHandles&&) = default;
+  ProducerHandles& operator=(ProducerHandles&&) = delete;
+  ~ProducerHandles() { Reset(); }
+  void Reset() {
+    cur.reset();
+    topics.clear();
+    queue.reset();
+    rk.reset();
+  }
 };
 
 class Producer : public Napi::ObjectWrap<Producer>, public Teardown {

@@ -19,7 +19,7 @@ npm run --silent build:ts
 # The tests must load this build, not the normal one.
 addon=$(IRONKAFKA_PREBUILD="$out" node -p "require('node-gyp-build').path('.')")
 case "$addon" in "$out"/*) ;; *) echo "asan: node-gyp-build resolves $addon, not the ASan build" >&2; exit 1;; esac
-nm -u "$addon" | grep -q __asan_report || { echo "asan: $addon is not instrumented" >&2; exit 1; }
+grep -q __asan_report <(nm -u "$addon") || { echo "asan: $addon is not instrumented" >&2; exit 1; }
 
 runtime=$(g++ -print-file-name=libasan.so)
 [ -f "$runtime" ] || { echo "asan: libasan.so not found ($runtime)" >&2; exit 1; }
@@ -27,7 +27,7 @@ reports=$(mktemp -d "${TMPDIR:-/tmp}/ironkafka-asan.XXXXXX")
 mapfile -t tests < <(find test/native test/mock -name '*.test.mjs' | sort)
 
 status=0
-env IRONKAFKA_PREBUILD="$out" LD_PRELOAD="$runtime" \
+env IRONKAFKA_PREBUILD="$out" IRONKAFKA_ASAN=1 LD_PRELOAD="$runtime" \
     ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:log_path=$reports/asan" \
     node --test --test-concurrency=1 "${tests[@]}" || status=$?
 

@@ -58,8 +58,11 @@ export const ROWS = [
     fault: (c) => c.pushRequestErrors('Produce', ['TOPIC_AUTHORIZATION_FAILED']),
     expect: 'partial(TOPIC_AUTHORIZATION_FAILED)',
     // librdkafka may keep the topic marked unauthorized for a while, so the next send can
-    // fail the same way (typed, not fatal) instead of probing the broker again at once.
+    // fail the same way (typed, not fatal) instead of probing the broker again at once; for
+    // the same reason the other partition's records may fail with it too (seen when slowed
+    // down under AddressSanitizer).
     next: ['delivered', 'TOPIC_AUTHORIZATION_FAILED'],
+    mayFailAll: true,
   },
   {
     name: 'InitProducerId answered COORDINATOR_NOT_AVAILABLE 3 times (new producer)',
@@ -175,7 +178,7 @@ for (const row of ROWS) {
       const persisted = code === '_MSG_TIMED_OUT' ? 'possibly-persisted' : 'not-persisted'
       for (const e of failures) assert.deepEqual([e.code, e.persisted, e.fatal], [code, persisted, false])
       if (kind === 'rejected') assert.equal(counts.failed, counts.sent)
-      else assert.ok(counts.delivered > 0 && counts.delivered === counts.inLog)
+      else assert.ok((counts.delivered > 0 || row.mayFailAll) && counts.delivered === counts.inLog)
     } else if (kind === 'fatal') {
       assert.equal(events.fatal.length, 1)
       assert.ok(events.fatal[0] instanceof FatalError)

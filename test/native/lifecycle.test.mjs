@@ -11,13 +11,19 @@ import { readTopic } from '../helpers/kcat.mjs'
 import { startCluster } from '../helpers/cluster.mjs'
 
 const MB = 1024 * 1024
+// Under AddressSanitizer (scripts/asan-test.sh) freed memory sits in ASan's quarantine, so RSS
+// says nothing about leaks there; the cycles still run for ASan to check every free.
+const ASAN = process.env.IRONKAFKA_ASAN === '1'
+const flat = (grew, limit, msg) => {
+  if (!ASAN) assert.ok(grew < limit, msg)
+}
 const run = promisify(execFile)
 
 test('1000 create/send/close cycles on the main thread: no crash, flat RSS', { timeout: 300_000 }, async (t) => {
   const cluster = await startCluster(t, { brokers: 1, topics: { cyc: { partitions: 1 } } })
   const { warm, end } = await cycles(cluster.bootstrapServers, 'cyc', 1000)
   t.diagnostic(`RSS after 200 cycles ${(warm / MB).toFixed(1)} MB, after 1000 ${(end / MB).toFixed(1)} MB`)
-  assert.ok(end - warm < 40 * MB, `RSS grew ${((end - warm) / MB).toFixed(1)} MB over 800 cycles`)
+  flat(end - warm, 40 * MB, `RSS grew ${((end - warm) / MB).toFixed(1)} MB over 800 cycles`)
   const log = await readTopic(cluster.bootstrapServers, 'cyc')
   assert.equal(log.length, 1000)
 })
@@ -35,7 +41,7 @@ test('1000 cycles inside a Worker, then 1000 more over 20 Workers started and en
   }
   const { warm, end } = await inWorker(1000)
   t.diagnostic(`Worker RSS after 200 cycles ${(warm / MB).toFixed(1)} MB, after 1000 ${(end / MB).toFixed(1)} MB`)
-  assert.ok(end - warm < 40 * MB, `RSS grew ${((end - warm) / MB).toFixed(1)} MB over 800 cycles`)
+  flat(end - warm, 40 * MB, `RSS grew ${((end - warm) / MB).toFixed(1)} MB over 800 cycles`)
   // Each Worker's environment is torn down with its addon instance (env cleanup hooks).
   const rss = []
   for (let w = 0; w < 20; w++) {
@@ -43,7 +49,7 @@ test('1000 cycles inside a Worker, then 1000 more over 20 Workers started and en
     if (w === 4 || w === 19) rss.push(process.memoryUsage().rss)
   }
   t.diagnostic(`process RSS after 5 Workers ${(rss[0] / MB).toFixed(1)} MB, after 20 ${(rss[1] / MB).toFixed(1)} MB`)
-  assert.ok(rss[1] - rss[0] < 60 * MB, `RSS grew ${((rss[1] - rss[0]) / MB).toFixed(1)} MB over 15 Workers`)
+  flat(rss[1] - rss[0], 60 * MB, `RSS grew ${((rss[1] - rss[0]) / MB).toFixed(1)} MB over 15 Workers`)
   const log = await readTopic(cluster.bootstrapServers, 'wcyc')
   assert.equal(log.length, 2000)
 })
