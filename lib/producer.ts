@@ -144,6 +144,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   #state: 'open' | 'closing' | 'closed' = 'open'
   #fatal: FatalError | undefined
   #drainScheduled = false
+  #needDrain = false
   #closePromise: Promise<void> | undefined
   #idleWaiters: Array<() => void> = []
   readonly #keyOut: (v: unknown, topic: string) => Bytes
@@ -212,22 +213,31 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     }
   }
 
-  /** Fire-and-forget: failures are emitted as 'delivery-error' events. */
-  produce(record: ProducerRecord<K, V>): void {
+  /**
+   * Fire-and-forget: failures are emitted as 'delivery-error' events.
+   *
+   * Returns false when the record had to wait for space in the producer's queue (buffer.memory
+   * / queue.buffering.max.messages): it is still accepted, but the caller should stop and
+   * wait for 'drain' before producing more, as with stream.write(). Records offered while
+   * the queue is full wait in memory (up to max.block.ms each) until librdkafka takes them.
+   */
+  produce(record: ProducerRecord<K, V>): boolean {
     this.#assertOpen()
-    this.#accept(this.#prepare(record), Kind.Fire, undefined, undefined)
+    return this.#accept(this.#prepare(record), Kind.Fire, undefined, undefined)
   }
 
   /** Sends a record; resolves with its metadata once the broker acknowledged it. */
   send(record: ProducerRecord<K, V>): Promise<RecordMetadata>
-  /** Sends a record; calls back once with its outcome (no Promise is allocated). */
-  send(record: ProducerRecord<K, V>, callback: SendCallback): void
-  send(record: ProducerRecord<K, V>, callback?: SendCallback): Promise<RecordMetadata> | void {
+  /**
+   * Sends a record; calls back once with its outcome (no Promise is allocated). Returns false
+   * when the producer's queue is full, like produce(): wait for 'drain' before sending more.
+   */
+  send(record: ProducerRecord<K, V>, callback: SendCallback): boolean
+  send(record: ProducerRecord<K, V>, callback?: SendCallback): Promise<RecordMetadata> | boolean {
     if (callback !== undefined) {
       if (typeof callback !== 'function') throw new TypeError('callback must be a function')
       const s = this.#prepare(record)
-      this.#accept(s, Kind.Callback, callback, undefined)
-      return
+      return this.#accept(s, Kind.Callback, callback, undefined)
     }
     const s = this.#prepare(record)
     return new Promise<RecordMetadata>((resolve, reject) => this.#accept(s, Kind.Promise, resolve, reject))
@@ -315,22 +325,37 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     return idx
   }
 
-  #accept(s: Send, kind: Kind, a: unknown, b: unknown): void {
+  /** Hands the send on; false when it had to wait for queue space (the 'drain' signal). */
+  #accept(s: Send, kind: Kind, a: unknown, b: unknown): boolean {
     s.kind = kind
     s.a = a
     s.b = b
-    if (this.#fatal) return this.#settleLater(s, this.#fatalFor(s, 'not-persisted'))
-    if (this.#state !== 'open') return this.#settleLater(s, new ClosedError('send() after close()', { record: s.record }))
+    if (this.#fatal) {
+      this.#settleLater(s, this.#fatalFor(s, 'not-persisted'))
+      return true
+    }
+    if (this.#state !== 'open') {
+      this.#settleLater(s, new ClosedError('send() after close()', { record: s.record }))
+      return true
+    }
     // Records queue behind waiting ones, so call order is kept under backpressure.
     if (this.#waitHead === this.#waiting.length) {
       const err = this.#produce(s)
-      if (err === 0) return this.#hold()
-      if (err !== ERR_QUEUE_FULL) return this.#settleLater(s, this.#sendError(err, s, 0))
+      if (err === 0) {
+        this.#hold()
+        return true
+      }
+      if (err !== ERR_QUEUE_FULL) {
+        this.#settleLater(s, this.#sendError(err, s, 0))
+        return true
+      }
     }
     s.deadline = Date.now() + this.#maxBlockMs
     this.#waiting.push(s)
+    this.#needDrain = true
     this.#hold()
     this.#armBlockTimer()
+    return false
   }
 
   /** Hands one record to librdkafka; 0 when it was queued there. */
@@ -356,7 +381,15 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       this.#waitHead = 0
       if (this.#blockTimer) clearTimeout(this.#blockTimer)
       this.#blockTimer = undefined
+      this.#emitDrain()
     }
+  }
+
+  /** 'drain': nothing waits for queue space any more (after produce/send returned false). */
+  #emitDrain(): void {
+    if (!this.#needDrain) return
+    this.#needDrain = false
+    if (this.#state === 'open' && !this.#fatal) this.#emitSafely('drain', undefined)
   }
 
   /** Fails waiting records from the head while `which` holds (they never reached librdkafka). */

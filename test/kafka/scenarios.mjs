@@ -21,7 +21,16 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 export async function stream(t, kafka, { topic, config = {}, total = MESSAGES, perTick, fault, tail = 0, allowFailures = false }) {
   const oracle = new Oracle(topic)
   const producer = new Producer({ 'bootstrap.servers': kafka.bootstrapServers, ...config })
-  producer.on('error', () => {}) // broker-down noise; outcomes are what the oracle checks
+  // Broker-down noise: outcomes are what the oracle checks. The distinct messages are kept
+  // (with when they were first seen) so that an unexpected failure can be explained.
+  const errors = new Map()
+  const began = Date.now()
+  producer.on('error', (e) => {
+    const k = `${e.code}: ${e.message}`.slice(0, 200)
+    const seen = errors.get(k)
+    if (seen) seen.n++
+    else if (errors.size < 50) errors.set(k, { n: 1, at: Date.now() - began })
+  })
   const send = (n) => {
     for (let i = 0; i < n; i++) {
       const { record, settle } = oracle.next(`key-${oracle.sent % 1000}`)
@@ -50,7 +59,11 @@ export async function stream(t, kafka, { topic, config = {}, total = MESSAGES, p
   send(tail)
   await producer.flush(600_000)
   await producer.close()
-  const counts = await oracle.check(kafka.bootstrapServers, { allowFailures })
+  const counts = await oracle.check(kafka.bootstrapServers, { allowFailures }).catch(async (e) => {
+    for (const [k, { n, at }] of errors) t.diagnostic(`producer error at +${at} ms (x${n}): ${k}`)
+    t.diagnostic(`metadata now: ${JSON.stringify((await kafka.metadata(topic).catch((x) => ({ error: x.message }))).topics ?? null)}`)
+    throw e
+  })
   t.diagnostic(`sent ${counts.sent}, delivered ${counts.delivered}, failed ${counts.failed}, found in log ${counts.inLog}`)
   for (let i = tailFrom; i < oracle.sent; i++) assert.ok(oracle.outcomes[i].ok, `send ${i}, after the fault, failed: ${oracle.outcomes[i].error?.message}`)
   const failures = oracle.outcomes.filter((e) => e.error).map((e) => e.error)
@@ -231,6 +244,9 @@ export async function restartCluster(t, kafka, it) {
       t.diagnostic(`all ${ids.length} node(s) stopped`)
       for (const id of ids) await kafka.startNode(id, { wait: false })
       await kafka.waitReady()
+      const ready = Date.now()
+      await kafka.waitLeaders(topic, PARTITIONS, { fullIsr: false, timeoutMs: 120_000 })
+      t.diagnostic(`cluster ready; every partition had a leader ${Date.now() - ready} ms later`)
     },
   })
   assert.equal(counts.inLog, MESSAGES)
