@@ -13,15 +13,8 @@ export type NativeEvent =
 export interface NativeProducer {
   onwake?: () => void
   topic(name: string): number
-  produce(
-    topic: number,
-    partition: number,
-    key: Buffer | string | null,
-    value: Buffer | string | null,
-    timestamp: number,
-    headers: Array<string | Buffer | null> | null,
-    id: number,
-  ): number
+  /** Topic index, partition, timestamp and id are written to the `args` array first. */
+  produce(key: Buffer | string | null, value: Buffer | string | null, headers: Array<string | Buffer | null> | null): number
   drain(maxRows: number, events: NativeEvent[]): number
   flush(timeoutMs: number): Promise<number>
   metadata(timeoutMs: number): Promise<{ errno: number; brokers: number }>
@@ -52,7 +45,7 @@ export interface Addon {
   setErrorClass(ctor: typeof KafkaError): void
   librdkafkaVersion(): { version: number; versionString: string; features: string }
   errorCodes(): Array<[number, string, string]>
-  Producer: { new (config: string[], report: Float64Array): NativeProducer; REPORT_STRIDE: number }
+  Producer: { new (config: string[], report: Float64Array, args: Float64Array): NativeProducer; REPORT_STRIDE: number; PRODUCE_ARGS: number }
   MockCluster: new (brokers: number) => NativeMockCluster
 }
 

@@ -8,7 +8,8 @@
 //
 // Every accepted send is in exactly one place until it settles exactly once:
 //   #waiting  (JS-side FIFO while librdkafka's queue is full: backpressure, max.block.ms)
-//   #pending  (handed to librdkafka, keyed by the integer id passed as its opaque)
+//   #slots    (handed to librdkafka; the slot index is the id passed as its opaque, and
+//              free slots are reused, so no per-message map entry is allocated)
 import { EventEmitter } from 'node:events'
 import { validateConfig } from './config/validate.js'
 import type { Logger, ProducerConfig, Serializer } from './config/types.js'
@@ -135,11 +136,20 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   readonly #report = new Float64Array(SLICE * STRIDE)
   readonly #events: NativeEvent[] = []
   readonly #topics = new Map<string, number>()
-  readonly #pending = new Map<number, Send>()
+  /** Sends handed to librdkafka, by id (= slot index; see #take / #release). */
+  #slots: Array<Send | undefined> = []
+  /** Free slot ids, a stack; #freeTop of them are valid. */
+  #free = new Int32Array(0)
+  #freeTop = 0
+  #inFlight = 0
+  /** produce()'s numeric arguments, shared with the addon (kArgTopic, kArgPartition, kArgTimestamp, kArgId). */
+  readonly #args = new Float64Array(addon.Producer.PRODUCE_ARGS)
+  /** The last topic sent to, and its index: most producers send to one topic at a time. */
+  #lastTopic = ''
+  #lastTopicIndex = -1
   #waiting: Array<Send | undefined> = []
   #waitHead = 0
   #blockTimer: NodeJS.Timeout | undefined
-  #nextId = 1
   #held = false
   #state: 'open' | 'closing' | 'closed' = 'open'
   #fatal: FatalError | undefined
@@ -182,14 +192,14 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
 
     const native = { ...resolved.librdkafka }
     native['log.queue'] = 'true' // librdkafka logs reach us as events, on the JS thread
-    this.#native = new addon.Producer(Object.entries(native).flat(), this.#report)
+    this.#native = new addon.Producer(Object.entries(native).flat(), this.#report, this.#args)
     this.#native.onwake = () => this.#drain()
     this.#drain() // anything queued before wake-ups were enabled
   }
 
   /** Sends accepted and not yet settled (waiting for queue space or in librdkafka). */
   get pending(): number {
-    return this.#pending.size + (this.#waiting.length - this.#waitHead)
+    return this.#inFlight + (this.#waiting.length - this.#waitHead)
   }
 
   /** The fatal error, once the producer has hit one. */
@@ -268,7 +278,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     if (record === null || typeof record !== 'object') throw new TypeError('record must be an object')
     const { topic } = record
     if (typeof topic !== 'string') throw new TypeError('record.topic must be a string')
-    if (!LEGAL_TOPIC.test(topic)) {
+    if (topic !== this.#lastTopic && !this.#topics.has(topic) && !LEGAL_TOPIC.test(topic)) {
       throw new KafkaError(`illegal topic name '${topic}': 1-249 characters of [a-zA-Z0-9._-]`, {
         code: 'TOPIC_EXCEPTION',
         errno: 17,
@@ -317,11 +327,14 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   }
 
   #topicIndex(topic: string): number {
+    if (topic === this.#lastTopic) return this.#lastTopicIndex
     let idx = this.#topics.get(topic)
     if (idx === undefined) {
       idx = this.#native.topic(topic)
       this.#topics.set(topic, idx)
     }
+    this.#lastTopic = topic
+    this.#lastTopicIndex = idx
     return idx
   }
 
@@ -360,10 +373,36 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
 
   /** Hands one record to librdkafka; 0 when it was queued there. */
   #produce(s: Send): number {
-    const id = this.#nextId++
-    const err = this.#native.produce(s.topic, s.partition, s.key, s.value, s.timestamp, s.headers, id)
-    if (err === 0) this.#pending.set(id, s)
+    const id = this.#freeTop > 0 ? this.#free[--this.#freeTop]! : this.#slots.length
+    const args = this.#args
+    args[0] = s.topic
+    args[1] = s.partition
+    args[2] = s.timestamp
+    args[3] = id
+    const err = this.#native.produce(s.key, s.value, s.headers)
+    if (err === 0) {
+      if (id === this.#slots.length) this.#slots.push(s)
+      else this.#slots[id] = s
+      this.#inFlight++
+    } else if (id < this.#slots.length) {
+      this.#freeTop++ // not taken after all
+    }
     return err
+  }
+
+  /** The send of a delivery report, its slot freed for reuse. */
+  #release(id: number): Send | undefined {
+    const s = this.#slots[id]
+    if (s === undefined) return undefined
+    this.#slots[id] = undefined
+    if (this.#freeTop === this.#free.length) {
+      const grown = new Int32Array(Math.max(1024, this.#free.length * 2))
+      grown.set(this.#free)
+      this.#free = grown
+    }
+    this.#free[this.#freeTop++] = id
+    this.#inFlight--
+    return s
   }
 
   /** Moves waiting records into librdkafka while it has room. */
@@ -449,10 +488,8 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     const rows = this.#native.drain(SLICE, events)
     if (this.#fatal === undefined && rows > 0) this.#checkFatal(rows)
     for (let i = 0, o = 0; i < rows; i++, o += STRIDE) {
-      const id = report[o]!
-      const s = this.#pending.get(id)
+      const s = this.#release(report[o]!)
       if (s === undefined) continue
-      this.#pending.delete(id)
       const errno = report[o + 4]!
       if (errno === 0) {
         // Acknowledged without an offset (a duplicate answer, or librdkafka's implicit ack of
@@ -682,8 +719,9 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     this.#state = 'closed'
     // The native close waits (off the JS thread) for any flush/metadata call still running.
     await this.#native.close()
-    for (const [id, s] of this.#pending) {
-      this.#pending.delete(id)
+    for (let id = 0; id < this.#slots.length; id++) {
+      const s = this.#release(id)
+      if (s === undefined) continue
       this.#settle(s, new ClosedError('producer destroyed before the delivery report arrived', {
         record: s.record,
         persisted: 'possibly-persisted',
@@ -740,13 +778,20 @@ function asBytes(v: unknown, what: string): Bytes {
  * that upper bound could exceed the limit (the common small record costs no encoding pass).
  */
 function recordSize(key: Bytes, value: Bytes, headers: Array<string | Buffer> | null, limit: number): number {
-  const parts: Bytes[] = headers === null ? [key, value] : [key, value, ...headers]
-  let bound = 0
-  for (const p of parts) if (p !== null) bound += typeof p === 'string' ? p.length * 3 : p.length
+  let bound = bytesBound(key) + bytesBound(value)
+  if (headers !== null) for (const h of headers) bound += bytesBound(h)
   if (bound <= limit) return bound
-  let exact = 0
-  for (const p of parts) if (p !== null) exact += typeof p === 'string' ? Buffer.byteLength(p) : p.length
+  let exact = bytesExact(key) + bytesExact(value)
+  if (headers !== null) for (const h of headers) exact += bytesExact(h)
   return exact
+}
+
+function bytesBound(p: Bytes): number {
+  return p === null ? 0 : typeof p === 'string' ? p.length * 3 : p.length
+}
+
+function bytesExact(p: Bytes): number {
+  return p === null ? 0 : typeof p === 'string' ? Buffer.byteLength(p) : p.length
 }
 
 function flattenHeaders(h: RecordHeaders | undefined): Array<string | Buffer> | null {

@@ -11,28 +11,47 @@ namespace ironkafka {
 namespace {
 
 // A key, value or header value as librdkafka wants it: pointer + length. Buffers are read in
-// place (librdkafka copies them, RD_KAFKA_MSG_F_COPY); strings are encoded into `storage`.
+// place (librdkafka copies them, RD_KAFKA_MSG_F_COPY). Strings are encoded into `small` when
+// they surely fit (3 UTF-8 bytes per UTF-16 unit at most: one encoding pass, no allocation;
+// most keys), else into `storage`.
 struct Bytes {
   const void* data = nullptr;
   size_t size = 0;
+  char small[256];
   std::string storage;
 };
 
-void ReadBytes(const Napi::Value& v, Bytes& out, const char* what) {
-  if (v.IsBuffer()) {
-    auto b = v.As<Napi::Buffer<char>>();
-    out.data = b.Data();
-    out.size = b.Length();
-  } else if (v.IsString()) {
-    out.storage = v.As<Napi::String>().Utf8Value();
-    out.data = out.storage.data();
-    out.size = out.storage.size();
-  } else if (v.IsNull() || v.IsUndefined()) {
+void ReadBytes(napi_env env, napi_value v, Bytes& out, const char* what) {
+  napi_valuetype type;
+  napi_typeof(env, v, &type);
+  if (type == napi_string) {
+    size_t units = 0;
+    napi_get_value_string_utf16(env, v, nullptr, 0, &units);
+    size_t written = 0;
+    if (units * 3 < sizeof(out.small)) {
+      napi_get_value_string_utf8(env, v, out.small, sizeof(out.small), &written);
+      out.data = out.small;
+    } else {
+      size_t bytes = 0;
+      napi_get_value_string_utf8(env, v, nullptr, 0, &bytes);
+      out.storage.resize(bytes + 1);
+      napi_get_value_string_utf8(env, v, out.storage.data(), bytes + 1, &written);
+      out.data = out.storage.data();
+    }
+    out.size = written;
+    return;
+  }
+  if (type == napi_null || type == napi_undefined) {
     out.data = nullptr;
     out.size = 0;
-  } else {
-    throw Napi::TypeError::New(v.Env(), std::string(what) + " must be a Buffer, a string or null");
+    return;
   }
+  bool isBuffer = false;
+  if (type == napi_object) napi_is_buffer(env, v, &isBuffer);
+  if (!isBuffer) throw Napi::TypeError::New(env, std::string(what) + " must be a Buffer, a string or null");
+  void* data = nullptr;
+  napi_get_buffer_info(env, v, &data, &out.size);
+  out.data = data;
 }
 
 }  // namespace
@@ -54,18 +73,24 @@ Napi::Function Producer::Define(Napi::Env env) {
                          InstanceMethod("testFatalError", &Producer::TestFatalError),
                          InstanceMethod("name", &Producer::Name),
                          StaticValue("REPORT_STRIDE", Napi::Number::New(env, kReportStride)),
+                         StaticValue("PRODUCE_ARGS", Napi::Number::New(env, kProduceArgCount)),
                      });
 }
 
-// new NativeProducer(configPairs: string[], reportBuffer: Float64Array)
+// new NativeProducer(configPairs: string[], reportBuffer: Float64Array, args: Float64Array)
 // configPairs is a flat [name, value, name, value, ...] list already validated by lib/.
+// `args` carries produce()'s numeric arguments (see ProduceArg): written by JS, read here,
+// so the hot call passes three values instead of seven.
 Producer::Producer(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<Producer>(info), addon_(info.Env().GetInstanceData<Addon>()) {
   Napi::Env env = info.Env();
   if (!info[0].IsArray()) throw Napi::TypeError::New(env, "config must be an array of strings");
-  if (!info[1].IsTypedArray() ||
-      info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-    throw Napi::TypeError::New(env, "reportBuffer must be a Float64Array");
+  auto isF64 = [](const Napi::Value& v) {
+    return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float64_array;
+  };
+  if (!isF64(info[1])) throw Napi::TypeError::New(env, "reportBuffer must be a Float64Array");
+  if (!isF64(info[2]) || info[2].As<Napi::Float64Array>().ElementLength() < kProduceArgCount) {
+    throw Napi::TypeError::New(env, "args must be a Float64Array of at least 4 elements");
   }
   auto pairs = info[0].As<Napi::Array>();
   auto report = info[1].As<Napi::Float64Array>();
@@ -73,6 +98,9 @@ Producer::Producer(const Napi::CallbackInfo& info)
   if (reportRows_ == 0) throw Napi::RangeError::New(env, "reportBuffer is too small");
   report_ = report.Data();
   reportRef_ = Napi::Persistent(report);
+  auto args = info[2].As<Napi::Float64Array>();
+  args_ = args.Data();
+  argsRef_ = Napi::Persistent(args);
 
   ConfPtr conf(rd_kafka_conf_new());
   char errstr[512];
@@ -160,31 +188,33 @@ Napi::Value Producer::Topic(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(h_.topics.size() - 1));
 }
 
-// produce(topicIndex, partition, key, value, timestampMs, headers, id) -> error code (0 = queued)
+// produce(key, value, headers) -> error code (0 = queued). The topic index, partition,
+// timestamp (ms, 0 = now) and id (the opaque of the delivery report) are in args (ProduceArg).
 // headers: null or a flat [name, value, name, value, ...] array.
 // Never blocks: a full queue is reported as _QUEUE_FULL and lib/ waits for space.
 Napi::Value Producer::Produce(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!h_.rk) return Napi::Number::New(env, RD_KAFKA_RESP_ERR__DESTROY);
-  if (!info[0].IsNumber() || info[0].As<Napi::Number>().Uint32Value() >= h_.topics.size()) {
+  const double topicArg = args_[kArgTopic];
+  if (!(topicArg >= 0 && topicArg < static_cast<double>(h_.topics.size()))) {
     throw Napi::RangeError::New(env, "unknown topic index");
   }
-  uint32_t topic = info[0].As<Napi::Number>().Uint32Value();
-  int32_t partition = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : RD_KAFKA_PARTITION_UA;
+  const size_t topic = static_cast<size_t>(topicArg);
+  const int32_t partition = static_cast<int32_t>(args_[kArgPartition]);
+  const int64_t timestamp = static_cast<int64_t>(args_[kArgTimestamp]);
+  const double id = args_[kArgId];
   Bytes key, value;
-  ReadBytes(info[2], key, "key");
-  ReadBytes(info[3], value, "value");
-  int64_t timestamp = info[4].IsNumber() ? info[4].As<Napi::Number>().Int64Value() : 0;
-  double id = info[6].IsNumber() ? info[6].As<Napi::Number>().DoubleValue() : 0;
+  ReadBytes(env, info[0], key, "key");
+  ReadBytes(env, info[1], value, "value");
 
   HeadersPtr headers;
-  if (info[5].IsArray()) {
-    auto list = info[5].As<Napi::Array>();
+  if (info[2].IsArray()) {
+    auto list = info[2].As<Napi::Array>();
     headers.reset(rd_kafka_headers_new(list.Length() / 2));
     for (uint32_t i = 0; i + 1 < list.Length(); i += 2) {
       std::string name = RequireString(list.Get(i), "header name");
       Bytes hv;
-      ReadBytes(list.Get(i + 1), hv, "header value");
+      ReadBytes(env, list.Get(i + 1), hv, "header value");
       rd_kafka_header_add(headers.get(), name.data(), static_cast<ssize_t>(name.size()), hv.data,
                           static_cast<ssize_t>(hv.size));
     }

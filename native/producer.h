@@ -14,7 +14,8 @@
 //    collected without close() hands them to a detached thread (never blocking the JS thread);
 //  - the Wake state is owned by the thread-safe function and freed in its finalizer, so a
 //    late wake-up never reaches a freed Producer;
-//  - the report buffer is a Float64Array owned by JS; we hold a reference for our lifetime.
+//  - the report and args buffers are Float64Arrays owned by JS; we hold references to them
+//    for our lifetime.
 #pragma once
 
 #include <napi.h>
@@ -41,6 +42,9 @@ enum ReportColumn : uint32_t {
   kReportStatus,
   kReportStride
 };
+
+// produce()'s numeric arguments, in the Float64Array `args` shared with JS.
+enum ProduceArg : uint32_t { kArgTopic = 0, kArgPartition, kArgTimestamp, kArgId, kProduceArgCount };
 
 struct Wake {
   static void CallJs(Napi::Env env, Napi::Function, Wake* wake, void*);
@@ -109,6 +113,8 @@ class Producer : public Napi::ObjectWrap<Producer>, public Teardown {
   Wake* wake_ = nullptr;
   Napi::Reference<Napi::Float64Array> reportRef_;
   double* report_ = nullptr;
+  Napi::Reference<Napi::Float64Array> argsRef_;
+  double* args_ = nullptr;
   uint32_t reportRows_ = 0;
   std::atomic<int> blockingCalls_{0};
 

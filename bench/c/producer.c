@@ -5,7 +5,9 @@
  * given the same resolved config, so ironkafka's numbers can be read as a ratio to it.
  *
  * Usage: producer --bootstrap B --topic T --records N --record-size S [--rate R]
- *                 [--keys K] [-X name=value ...]
+ *                 [--keys K] [--poll-every N] [-X name=value ...]
+ * --poll-every 1 (default) calls rd_kafka_poll(rk, 0) after every produce, as librdkafka's own
+ * rdkafka_performance does; a larger N serves reports in bigger batches.
  * --rate 0 (default) sends as fast as librdkafka accepts (polling on a full queue); --rate R
  * paces R records/s and polls for reports between sends (the latency run).
  * Prints one JSON object: records, seconds, records_per_sec, mb_per_sec, latency (ms:
@@ -54,7 +56,7 @@ static void die(const char *what, const char *why) {
 
 int main(int argc, char **argv) {
   const char *bootstrap = NULL, *topic = NULL;
-  long records = 0, size = 100, keys = 10000;
+  long records = 0, size = 100, keys = 10000, poll_every = 1;
   double rate = 0;
   char errstr[512];
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -69,6 +71,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--record-size")) size = atol(v);
     else if (!strcmp(a, "--rate")) rate = atof(v);
     else if (!strcmp(a, "--keys")) keys = atol(v);
+    else if (!strcmp(a, "--poll-every")) poll_every = atol(v);
     else if (!strcmp(a, "-X")) {
       char *kv = strdup(v), *eq = strchr(kv, '=');
       if (!eq) die(v, "expected name=value");
@@ -122,7 +125,7 @@ int main(int argc, char **argv) {
       if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) die("produce", rd_kafka_err2str(err));
       rd_kafka_poll(rk, 1); /* queue full: serve reports, then retry */
     }
-    if ((i & 1023) == 0) rd_kafka_poll(rk, 0);
+    if (i % poll_every == 0) rd_kafka_poll(rk, 0);
   }
   while (rd_kafka_outq_len(rk) > 0) rd_kafka_poll(rk, 10);
   double seconds = (now_ms() - start) / 1e3;

@@ -20,7 +20,8 @@ test('tiny drain budgets with log events interleaved: every delivery report arri
   const report = new Float64Array(8 * STRIDE)
   // Debug logs put a log event between most delivery reports; batches of 3 make many reports.
   const config = ['bootstrap.servers', cluster.bootstrapServers, 'log.queue', 'true', 'debug', 'msg', 'linger.ms', '0', 'batch.num.messages', '3']
-  const native = new addon.Producer(config, report)
+  const args = new Float64Array(addon.Producer.PRODUCE_ARGS)
+  const native = new addon.Producer(config, report, args)
   const N = 20_000
   const seen = new Uint8Array(N)
   let rowsTotal = 0
@@ -49,7 +50,10 @@ test('tiny drain budgets with log events interleaved: every delivery report arri
     await native.close()
   })
   const topic = native.topic('d')
-  for (let id = 0; id < N; id++) assert.equal(native.produce(topic, -1, null, `v${id}`, 0, null, id), 0)
+  for (let id = 0; id < N; id++) {
+    args.set([topic, -1, 0, id]) // topic index, partition (unassigned), timestamp (now), id
+    assert.equal(native.produce(null, `v${id}`, null), 0)
+  }
   drainAll()
   await waitFor(() => rowsTotal >= N && native.outqLen() === 0, { timeoutMs: 60_000, what: `${N} reports (got ${rowsTotal})` }).catch((e) => {
     throw new Error(`${e.message}; librdkafka still holds ${native.outqLen()}, ${seen.filter((n) => n === 0).length} reports never arrived`)
