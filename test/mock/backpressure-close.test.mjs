@@ -1,6 +1,7 @@
 // Backpressure waits instead of throwing QUEUE_FULL; close() settles every send exactly once.
 import test from 'node:test'
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
 import { Producer, TimeoutError, ClosedError, KafkaError } from 'ironkafka'
 import { readTopic } from '../helpers/kcat.mjs'
 import { startCluster, allBrokers, waitFor } from '../helpers/cluster.mjs'
@@ -29,6 +30,41 @@ test('queue of 100, brokers down: 1000 sends wait; brokers up: all delivered in 
   for (let i = 1; i < mds.length; i++) assert.equal(mds[i].offset, mds[i - 1].offset + 1)
   const log = (await readTopic(cluster.bootstrapServers, 'bp')).filter((m) => m.payload !== 'warm')
   assert.deepEqual(log.map((m) => m.payload), Array.from({ length: 1000 }, (_, i) => `m${i}`))
+})
+
+test("produce() and send(record, cb) return false once records wait for queue space; 'drain' says when to go on", async (t) => {
+  const cluster = await startCluster(t, { topics: { fc: { partitions: 1 } } })
+  const producer = new Producer({
+    'bootstrap.servers': cluster.bootstrapServers,
+    'queue.buffering.max.messages': 100,
+    'message.timeout.ms': 60_000,
+  })
+  producer.on('error', () => {})
+  await producer.send({ topic: 'fc', value: 'warm' })
+  allBrokers(cluster, (id) => cluster.setBrokerDown(id))
+  let drains = 0
+  producer.on('drain', () => drains++)
+  // An application that honours the signal: produce until false, then wait for 'drain'.
+  const returned = []
+  let callbacks = 0
+  for (let i = 0; i < 150; i++) {
+    returned.push(i % 2 ? producer.produce({ topic: 'fc', value: `m${i}` }) : producer.send({ topic: 'fc', value: `m${i}` }, (err) => err || callbacks++))
+  }
+  assert.deepEqual(returned.slice(0, 100), new Array(100).fill(true)) // librdkafka's queue took them
+  assert.deepEqual(returned.slice(100), new Array(50).fill(false)) // these wait in memory
+  assert.equal(producer.pending, 150)
+  await new Promise((r) => setTimeout(r, 300))
+  assert.equal(drains, 0, "'drain' while records still wait")
+  allBrokers(cluster, (id) => cluster.setBrokerUp(id))
+  await once(producer, 'drain')
+  assert.equal(drains, 1)
+  producer.produce({ topic: 'fc', value: 'm150' })
+  await producer.flush()
+  assert.equal(callbacks, 75)
+  await producer.close()
+  assert.ok(drains <= 2, "one 'drain' per wait")
+  const log = (await readTopic(cluster.bootstrapServers, 'fc')).filter((m) => m.payload !== 'warm')
+  assert.deepEqual(log.map((m) => m.payload), Array.from({ length: 151 }, (_, i) => `m${i}`))
 })
 
 test('with max.block.ms 500 the records still waiting for space fail with TimeoutError (not persisted)', async (t) => {
