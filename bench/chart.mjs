@@ -28,7 +28,7 @@ const W = 760
 const left = 150
 const barH = 14
 const gap = 14
-const top = 58
+const top = 76
 const max = Math.max(...groups.flatMap((g) => [g.c, g.ik]))
 const scale = (W - left - 110) / max
 const H = top + groups.length * (2 * barH + gap) + 30
@@ -38,9 +38,10 @@ const out = []
 out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`)
 out.push(`<rect width="100%" height="100%" fill="#fff"/>`)
 out.push(`<text x="10" y="20" font-size="15" font-weight="bold">ironkafka vs librdkafka in C: records/s, a delivery report per record</text>`)
-out.push(`<text x="10" y="38" fill="#555">${esc(`median of ${new Set(res.runs.map((r) => r.run)).size} runs, ${res.records} records each; ${res.machine.cores} cores, Node ${res.machine.node}, librdkafka ${res.machine.librdkafka}; ${res.target}`).slice(0, 140)}</text>`)
-out.push(`<rect x="${W - 220}" y="46" width="10" height="10" fill="#9aa5b1"/><text x="${W - 205}" y="55">C (librdkafka)</text>`)
-out.push(`<rect x="${W - 115}" y="46" width="10" height="10" fill="#d9480f"/><text x="${W - 100}" y="55">ironkafka</text>`)
+out.push(`<text x="10" y="38" fill="#555">${esc(`median of ${new Set(res.runs.map((r) => r.run)).size} runs, ${res.records} records each; ${res.machine.cores} cores, Node ${res.machine.node}, librdkafka ${res.machine.librdkafka}`)}</text>`)
+out.push(`<text x="10" y="54" fill="#555">${esc(res.target)}; idempotent, acks=all</text>`)
+out.push(`<rect x="${W - 220}" y="62" width="10" height="10" fill="#9aa5b1"/><text x="${W - 205}" y="71">C (librdkafka)</text>`)
+out.push(`<rect x="${W - 115}" y="62" width="10" height="10" fill="#d9480f"/><text x="${W - 100}" y="71">ironkafka</text>`)
 groups.forEach((g, i) => {
   const y = top + 8 + i * (2 * barH + gap)
   out.push(`<text x="${left - 8}" y="${y + barH + 4}" text-anchor="end">${esc(g.label)}</text>`)
