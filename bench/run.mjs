@@ -161,14 +161,20 @@ try {
 
 fs.mkdirSync(path.dirname(args.out), { recursive: true })
 fs.writeFileSync(args.out, JSON.stringify(results, null, 1) + '\n')
-const { table, ok } = summarize(results)
+// A missed target is reported in the table (MISSED), not as an exit status: these machines
+// are too noisy for a pass/fail on timings. A crash or a failed record still fails the run.
+const { table } = summarize(results)
 process.stdout.write(table)
 log(`raw results: ${path.relative(process.cwd(), args.out)}`)
-process.exitCode = ok ? 0 : 0 // a missed target is reported, not an error: these machines are noisy
+const failedRecords = [...results.runs, ...results.overload.map((o) => o.ironkafka)].reduce((n, r) => n + (r.failed ?? 0), 0)
+if (failedRecords > 0) {
+  log(`${failedRecords} record(s) failed during the benchmark`)
+  process.exitCode = 1
+}
 
 // ---------------------------------------------------------------------------------------
 /** Median per (size, mode) over the runs, with ironkafka ÷ C and the targets. */
-export function summarize(res) {
+function summarize(res) {
   const lines = []
   const fmt = (x, d = 0) => (x === null || x === undefined ? '-' : x.toFixed(d))
   lines.push(`ironkafka vs librdkafka in C: ${res.records} records per run, median of ${Math.max(...res.runs.map((r) => r.run))} run(s)`)
@@ -220,7 +226,7 @@ export function summarize(res) {
     lines.push(`overload (1 KiB records offered as fast as accepted, buffer.memory 64 MiB): ${fmt(rate)} records/s, ` +
       `peak RSS ${fmt(rss / 2 ** 20)} MiB (target <= ${limit / 2 ** 20} MiB ${met ? 'ok' : 'MISSED'})`)
   }
-  lines.push('')
+  lines.push(ok ? 'every target met' : 'some targets MISSED (see above)', '')
   return { table: lines.join('\n') + '\n', ok }
 }
 
