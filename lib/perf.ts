@@ -147,7 +147,8 @@ export async function runPerf(o: PerfOptions): Promise<PerfResult> {
         }
       }
       // The producer's queue is full: wait for it to take records again (no unbounded buffering).
-      if (!room) await once(producer, 'drain')
+      // (Not events.once: it would reject on the producer's non-fatal 'error' events.)
+      if (!room) await new Promise((resolve) => producer.once('drain', resolve))
       else if (rate === 0) await yieldToLoop()
     }
   } else if (mode === 'awaited' && rate > 0) {

@@ -415,20 +415,24 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       w[this.#waitHead++] = undefined
       if (err !== 0) this.#settle(s, this.#sendError(err, s, 0), undefined)
     }
-    if (this.#waitHead === w.length) {
-      this.#waiting = []
-      this.#waitHead = 0
-      if (this.#blockTimer) clearTimeout(this.#blockTimer)
-      this.#blockTimer = undefined
-      this.#emitDrain()
-    }
+    this.#whenNoneWaiting()
   }
 
-  /** 'drain': nothing waits for queue space any more (after produce/send returned false). */
-  #emitDrain(): void {
+  /**
+   * Once no record waits for queue space: resets the list and emits 'drain' if produce/send
+   * returned false meanwhile. Also when the waiting records were failed (fatal error, close,
+   * max.block.ms), so an application waiting for 'drain' is never stuck: its next call
+   * then throws the FatalError or ClosedError.
+   */
+  #whenNoneWaiting(): void {
+    if (this.#waitHead < this.#waiting.length) return
+    this.#waiting = []
+    this.#waitHead = 0
+    if (this.#blockTimer) clearTimeout(this.#blockTimer)
+    this.#blockTimer = undefined
     if (!this.#needDrain) return
     this.#needDrain = false
-    if (this.#state === 'open' && !this.#fatal) this.#emitSafely('drain', undefined)
+    this.#emitSafely('drain', undefined)
   }
 
   /** Fails waiting records from the head while `which` holds (they never reached librdkafka). */
@@ -439,9 +443,10 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       w[this.#waitHead++] = undefined
       this.#settle(s, error(s), undefined)
     }
+    this.#whenNoneWaiting()
   }
 
-    #armBlockTimer(): void {
+  #armBlockTimer(): void {
     if (this.#blockTimer !== undefined || this.#waitHead === this.#waiting.length) return
     const head = this.#waiting[this.#waitHead]!
     this.#blockTimer = setTimeout(() => this.#expireWaiting(), Math.max(0, head.deadline - Date.now()))

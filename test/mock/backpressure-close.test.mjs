@@ -1,7 +1,6 @@
 // Backpressure waits instead of throwing QUEUE_FULL; close() settles every send exactly once.
 import test from 'node:test'
 import assert from 'node:assert/strict'
-import { once } from 'node:events'
 import { Producer, TimeoutError, ClosedError, KafkaError } from 'ironkafka'
 import { readTopic } from '../helpers/kcat.mjs'
 import { startCluster, allBrokers, waitFor } from '../helpers/cluster.mjs'
@@ -32,6 +31,10 @@ test('queue of 100, brokers down: 1000 sends wait; brokers up: all delivered in 
   assert.deepEqual(log.map((m) => m.payload), Array.from({ length: 1000 }, (_, i) => `m${i}`))
 })
 
+// Not events.once(): that rejects on 'error', and the producer's 'error' events are the
+// non-fatal kind (brokers down) that these tests cause on purpose.
+const drain = (producer) => new Promise((resolve) => producer.once('drain', resolve))
+
 test("produce() and send(record, cb) return false once records wait for queue space; 'drain' says when to go on", async (t) => {
   const cluster = await startCluster(t, { topics: { fc: { partitions: 1 } } })
   const producer = new Producer({
@@ -56,7 +59,7 @@ test("produce() and send(record, cb) return false once records wait for queue sp
   await new Promise((r) => setTimeout(r, 300))
   assert.equal(drains, 0, "'drain' while records still wait")
   allBrokers(cluster, (id) => cluster.setBrokerUp(id))
-  await once(producer, 'drain')
+  await drain(producer)
   assert.equal(drains, 1)
   producer.produce({ topic: 'fc', value: 'm150' })
   await producer.flush()
@@ -65,6 +68,32 @@ test("produce() and send(record, cb) return false once records wait for queue sp
   assert.ok(drains <= 2, "one 'drain' per wait")
   const log = (await readTopic(cluster.bootstrapServers, 'fc')).filter((m) => m.payload !== 'warm')
   assert.deepEqual(log.map((m) => m.payload), Array.from({ length: 151 }, (_, i) => `m${i}`))
+})
+
+test("a waiter for 'drain' is never stuck: it fires when the waiting records fail (max.block.ms, close)", async (t) => {
+  const cluster = await startCluster(t, { topics: { fd: { partitions: 1 } } })
+  const producer = new Producer({
+    'bootstrap.servers': cluster.bootstrapServers,
+    'queue.buffering.max.messages': 10,
+    'max.block.ms': 300,
+    'message.timeout.ms': 60_000,
+  })
+  producer.on('error', () => {})
+  producer.on('delivery-error', () => {})
+  await producer.send({ topic: 'fd', value: 'warm' })
+  allBrokers(cluster, (id) => cluster.setBrokerDown(id))
+  let room = true
+  for (let i = 0; i < 20; i++) room = producer.produce({ topic: 'fd', value: `a${i}` })
+  assert.equal(room, false)
+  await drain(producer) // the 10 waiting records expired after max.block.ms
+  assert.equal(producer.pending, 10)
+  for (let i = 0; i < 5; i++) room = producer.produce({ topic: 'fd', value: `b${i}` })
+  assert.equal(room, false)
+  const drained = drain(producer)
+  const closed = producer.close({ timeoutMs: 200 }) // purges what waits
+  await drained
+  assert.throws(() => producer.produce({ topic: 'fd', value: 'late' }), ClosedError)
+  await closed
 })
 
 test('with max.block.ms 500 the records still waiting for space fail with TimeoutError (not persisted)', async (t) => {
