@@ -32,15 +32,39 @@ export function kafkaLibs() {
   return libsDir
 }
 
+/**
+ * The kernel's ephemeral port range: outgoing connections take their local port from it.
+ * A broker listening on such a port can find it taken when it restarts (an outgoing
+ * connection got it meanwhile) and fail to start, and a client reconnecting to a stopped
+ * broker can even connect to itself (TCP self-connect on loopback). So listen ports are
+ * chosen below this range.
+ */
+function ephemeralRange() {
+  try {
+    const [lo, hi] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number)
+    if (lo > 0 && hi >= lo) return [lo, hi]
+  } catch {}
+  return [32768, 60999]
+}
+
+const taken = new Set()
 async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
+  const [lo] = ephemeralRange()
+  const from = Math.min(20000, lo - 2000)
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = from + Math.floor(Math.random() * (lo - from))
+    if (taken.has(port)) continue
+    const free = await new Promise((resolve) => {
+      const s = net.createServer()
+      s.once('error', () => resolve(false))
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)))
     })
-  })
+    if (free) {
+      taken.add(port)
+      return port
+    }
+  }
+  throw new Error(`no free port found in ${from}-${lo - 1}`)
 }
 
 export async function waitUntil(cond, { timeoutMs = 60_000, intervalMs = 200, what = 'condition' } = {}) {
@@ -50,6 +74,7 @@ export async function waitUntil(cond, { timeoutMs = 60_000, intervalMs = 200, wh
     try {
       if (await cond()) return
     } catch (e) {
+      if (e.fatal) throw e // no point in waiting any longer
       last = e
     }
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`)
@@ -144,6 +169,7 @@ export class KafkaCluster {
   }
 
   #spawn(n) {
+    n.wantUp = true
     const log = fs.openSync(path.join(n.dir, 'server.log'), 'a')
     n.proc = spawn('java', java(this.libs, 'kafka.Kafka', [n.configFile], { heap: this.heap }), { stdio: ['ignore', log, log] })
     fs.closeSync(log)
@@ -169,12 +195,28 @@ export class KafkaCluster {
   async waitReady({ timeoutMs = 120_000 } = {}) {
     const running = this.brokers.filter((n) => n.proc && n.proc.exitCode === null && !n.paused)
     await waitUntil(async () => {
+      this.#assertAlive()
       for (const n of running) {
         const md = await this.metadata(undefined, { from: n.id })
         if (md.brokers.length < running.length) return false
       }
       return true
     }, { timeoutMs, what: `${running.length} broker(s) ready (logs in ${this.dir})` })
+  }
+
+  /**
+   * Throws when a node that was started (and not since stopped or killed) has exited: e.g. it
+   * could not bind its port. Without this a dead node would silently leave a smaller cluster.
+   */
+  #assertAlive() {
+    for (const n of this.nodes) {
+      if (!n.wantUp || !n.proc || (n.proc.exitCode === null && n.proc.signalCode === null)) continue
+      const log = fs.readFileSync(path.join(n.dir, 'server.log'), 'utf8').split('\n')
+      const tail = log.filter((l) => /ERROR|FATAL|Exception/.test(l)).slice(-5).join('\n') || log.slice(-5).join('\n')
+      const err = new Error(`Kafka node ${n.id} exited (code ${n.proc.exitCode}, signal ${n.proc.signalCode}):\n${tail}`)
+      err.fatal = true
+      throw err
+    }
   }
 
   async createTopic(name, { partitions = 1, replicationFactor = Math.min(3, this.size), config = {} } = {}) {
@@ -187,6 +229,7 @@ export class KafkaCluster {
   /** Waits until each partition of the topic has a leader and a full ISR. */
   async waitLeaders(topic, partitions, { timeoutMs = 60_000, fullIsr = true } = {}) {
     await waitUntil(async () => {
+      this.#assertAlive()
       const md = await this.metadata(topic)
       const t = md.topics.find((x) => x.topic === topic)
       if (!t || t.partitions.length < partitions) return false
@@ -200,6 +243,7 @@ export class KafkaCluster {
   }
 
   kill(id) {
+    this.node(id).wantUp = false
     this.#signal(id, 'SIGKILL')
   }
 
@@ -221,6 +265,7 @@ export class KafkaCluster {
   /** Graceful stop of one node (SIGTERM, bounded wait, then SIGKILL). */
   async stopNode(id, { timeoutMs = 60_000 } = {}) {
     const n = this.node(id)
+    n.wantUp = false
     if (!n.proc || n.proc.exitCode !== null || n.proc.signalCode !== null) return
     if (n.paused) this.resume(id)
     const exited = new Promise((r) => n.proc.once('exit', r))

@@ -20,17 +20,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
  */
 export async function stream(t, kafka, { topic, config = {}, total = MESSAGES, perTick, fault, tail = 0, allowFailures = false }) {
   const oracle = new Oracle(topic)
-  const producer = new Producer({ 'bootstrap.servers': kafka.bootstrapServers, ...config })
-  // Broker-down noise: outcomes are what the oracle checks. The distinct messages are kept
-  // (with when they were first seen) so that an unexpected failure can be explained.
-  const errors = new Map()
+  // Broker-down noise: outcomes are what the oracle checks. librdkafka's log (with its
+  // idempotence and broker-state debug lines) and the distinct error events are kept, with
+  // when each was first seen, so that an unexpected failure explains itself in CI's output.
   const began = Date.now()
-  producer.on('error', (e) => {
-    const k = `${e.code}: ${e.message}`.slice(0, 200)
-    const seen = errors.get(k)
-    if (seen) seen.n++
-    else if (errors.size < 50) errors.set(k, { n: 1, at: Date.now() - began })
-  })
+  const log = new Distinct(began, 200)
+  const faultTimes = []
+  const add = (level) => (line) => faultTimes.length > 0 && log.add(`${level} ${line}`) // from the fault on
+  const logger = { error: add('E'), warn: add('W'), info: add('I'), debug: add('D') }
+  const producer = new Producer({ 'bootstrap.servers': kafka.bootstrapServers, debug: 'eos,broker', logger, ...config })
+  const errors = new Distinct(began)
+  producer.on('error', (e) => errors.add(`${e.code}: ${e.message}`))
   const send = (n) => {
     for (let i = 0; i < n; i++) {
       const { record, settle } = oracle.next(`key-${oracle.sent % 1000}`)
@@ -41,7 +41,9 @@ export async function stream(t, kafka, { topic, config = {}, total = MESSAGES, p
     await waitUntil(() => oracle.delivered >= total / 3, { timeoutMs: 300_000, intervalMs: 20, what: 'a third delivered' })
     const atFault = oracle.settled
     const started = Date.now()
+    faultTimes.push(started - began)
     await fault(oracle)
+    faultTimes.push(Date.now() - began)
     t.diagnostic(`fault began with ${atFault} of ${total} settled, lasted ${Date.now() - started} ms; ${oracle.settled} settled when it ended`)
     // A fault after the stream had finished would prove nothing.
     assert.ok(atFault < total, 'the stream had already finished when the fault began')
@@ -60,14 +62,43 @@ export async function stream(t, kafka, { topic, config = {}, total = MESSAGES, p
   await producer.flush(600_000)
   await producer.close()
   const counts = await oracle.check(kafka.bootstrapServers, { allowFailures }).catch(async (e) => {
-    for (const [k, { n, at }] of errors) t.diagnostic(`producer error at +${at} ms (x${n}): ${k}`)
-    t.diagnostic(`metadata now: ${JSON.stringify((await kafka.metadata(topic).catch((x) => ({ error: x.message }))).topics ?? null)}`)
+    // CI prints a failing test's error message, not its diagnostics: the evidence goes there.
+    const md = await kafka.metadata(topic).catch((x) => ({ error: x.message }))
+    e.message += `\n-- fault: ${faultTimes.join(' .. ')} ms after start\n-- producer errors:\n${errors}\n-- librdkafka log (distinct lines, first seen):\n${log}` +
+      `\n-- metadata now: ${JSON.stringify(md.topics ?? md)}`
     throw e
   })
   t.diagnostic(`sent ${counts.sent}, delivered ${counts.delivered}, failed ${counts.failed}, found in log ${counts.inLog}`)
   for (let i = tailFrom; i < oracle.sent; i++) assert.ok(oracle.outcomes[i].ok, `send ${i}, after the fault, failed: ${oracle.outcomes[i].error?.message}`)
   const failures = oracle.outcomes.filter((e) => e.error).map((e) => e.error)
   return { ...counts, failures }
+}
+
+/**
+ * Distinct lines with a count and when each was first seen (ms after `began`). Numbers are
+ * masked when grouping, so per-message lines collapse into one; bounded in size.
+ */
+class Distinct {
+  #lines = new Map()
+  constructor(began, max = 50) {
+    this.began = began
+    this.max = max
+  }
+
+  add(line) {
+    const k = line.replace(/\d+/g, '#').slice(0, 240)
+    const seen = this.#lines.get(k)
+    if (seen) {
+      seen.n++
+      seen.last = Date.now() - this.began
+    } else if (this.#lines.size < this.max) {
+      this.#lines.set(k, { n: 1, at: Date.now() - this.began, last: Date.now() - this.began, first: line.slice(0, 300) })
+    }
+  }
+
+  toString() {
+    return [...this.#lines.values()].map(({ n, at, last, first }) => `  +${at}..${last} ms x${n}: ${first}`).join('\n')
+  }
 }
 
 /** Brokers other than `except`, running. */
