@@ -15,6 +15,14 @@ export interface NativeProducer {
   topic(name: string): number
   /** Topic index, partition, timestamp and id are written to the `args` array first. */
   produce(key: Buffer | string | null, value: Buffer | string | null, headers: Array<string | Buffer | null> | null): number
+  /**
+   * Produces `n` header-less records in one call: row i of `rows` (ROW_STRIDE numbers: topic,
+   * partition, timestamp, id, key length, value length, result) describes record i, whose key
+   * and value bytes follow each other in `arena` (length -1 = null). Returns how many were
+   * handled; each handled row's result is its error code (0 = queued). Stops before the
+   * first _QUEUE_FULL.
+   */
+  produceMany(rows: Float64Array, n: number, arena: Buffer): number
   drain(maxRows: number, events: NativeEvent[]): number
   flush(timeoutMs: number): Promise<number>
   metadata(timeoutMs: number): Promise<{ errno: number; brokers: number }>
@@ -45,7 +53,7 @@ export interface Addon {
   setErrorClass(ctor: typeof KafkaError): void
   librdkafkaVersion(): { version: number; versionString: string; features: string }
   errorCodes(): Array<[number, string, string]>
-  Producer: { new (config: string[], report: Float64Array, args: Float64Array): NativeProducer; REPORT_STRIDE: number; PRODUCE_ARGS: number }
+  Producer: { new (config: string[], report: Float64Array, args: Float64Array): NativeProducer; REPORT_STRIDE: number; PRODUCE_ARGS: number; ROW_STRIDE: number }
   MockCluster: new (brokers: number) => NativeMockCluster
 }
 

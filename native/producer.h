@@ -46,6 +46,20 @@ enum ReportColumn : uint32_t {
 // produce()'s numeric arguments, in the Float64Array `args` shared with JS.
 enum ProduceArg : uint32_t { kArgTopic = 0, kArgPartition, kArgTimestamp, kArgId, kProduceArgCount };
 
+// Columns of one record row of produceMany(): the numbers of a record whose key and value
+// bytes lie one after the other in the arena Buffer (a length of -1 means null). kRowError
+// is written back: the record's produce result.
+enum ManyColumn : uint32_t {
+  kRowTopic = 0,
+  kRowPartition,
+  kRowTimestamp,
+  kRowId,
+  kRowKeyLen,
+  kRowValueLen,
+  kRowError,
+  kRowStride
+};
+
 struct Wake {
   static void CallJs(Napi::Env env, Napi::Function, Wake* wake, void*);
   using Tsfn = Napi::TypedThreadSafeFunction<Wake, void, CallJs>;
@@ -91,6 +105,7 @@ class Producer : public Napi::ObjectWrap<Producer>, public Teardown {
 
   Napi::Value Topic(const Napi::CallbackInfo& info);
   Napi::Value Produce(const Napi::CallbackInfo& info);
+  Napi::Value ProduceMany(const Napi::CallbackInfo& info);
   Napi::Value Drain(const Napi::CallbackInfo& info);
   Napi::Value Flush(const Napi::CallbackInfo& info);
   Napi::Value Metadata(const Napi::CallbackInfo& info);

@@ -62,3 +62,37 @@ test('tiny drain budgets with log events interleaved: every delivery report arri
   assert.equal(rowsTotal, N)
   assert.ok(seen.every((n) => n === 1), 'a report arrived twice or not at all')
 })
+
+test('produceMany: rows whose lengths leave the arena, or more rows than given, are refused before anything is queued', async () => {
+  const report = new Float64Array(8 * STRIDE)
+  const native = new addon.Producer(['bootstrap.servers', '127.0.0.1:1', 'log_level', '0'], report, new Float64Array(addon.Producer.PRODUCE_ARGS))
+  const t = native.topic('bounds')
+  const S = addon.Producer.ROW_STRIDE
+  const rows = new Float64Array(2 * S)
+  const arena = Buffer.alloc(16)
+  const row = (i, keyLen, valueLen) => rows.set([t, -1, 0, i, keyLen, valueLen, 99], i * S)
+  row(0, 4, 4)
+  row(1, 4, 9) // 8 + 13 bytes > 16
+  assert.throws(() => native.produceMany(rows, 2, arena), RangeError)
+  assert.deepEqual([rows[6], rows[S + 6]], [99, 99], 'no row was produced')
+  assert.throws(() => native.produceMany(rows, 3, arena), RangeError)
+  assert.throws(() => native.produceMany(rows, 1, 'not a buffer'), TypeError)
+  rows[0] = 5 // no such topic index
+  assert.throws(() => native.produceMany(rows, 1, arena), RangeError)
+  rows[0] = t
+  row(1, -1, 8) // null key, 8-byte value: fits
+  assert.equal(native.produceMany(rows, 2, arena), 2)
+  assert.deepEqual([rows[6], rows[S + 6]], [0, 0])
+  // Exactly those two reached librdkafka: purged, they come back as the only reports.
+  native.purge(3)
+  const ids = []
+  await waitFor(() => {
+    const n = native.drain(8, [])
+    for (let i = 0; i < n; i++) ids.push(report[i * STRIDE])
+    return ids.length >= 2
+  }, { what: 'the purged reports' })
+  await new Promise((r) => setTimeout(r, 100))
+  ids.push(...Array.from({ length: native.drain(8, []) }, (_, i) => report[i * STRIDE]))
+  assert.deepEqual(ids.sort(), [0, 1])
+  await native.close()
+})

@@ -1,0 +1,61 @@
+// The batched produce path (lib/producer.ts "Produce path"): header-less records are staged
+// and handed to librdkafka in one call per batch; records with headers, or too big to stage,
+// go one by one. Whatever path each record takes, call order, per-record failures and
+// close() must behave exactly as if every record were produced on its own.
+import test from 'node:test'
+import assert from 'node:assert/strict'
+import { Producer, KafkaError } from 'ironkafka'
+import { readTopic } from '../helpers/kcat.mjs'
+import { startCluster } from '../helpers/cluster.mjs'
+
+test('staged, header-carrying and large records interleaved: the log holds them in call order', async (t) => {
+  const cluster = await startCluster(t, { topics: { mix: { partitions: 1 } } })
+  const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'linger.ms': 5 })
+  const big = 'x'.repeat(40_000) // above the stage's size bound
+  const sends = []
+  for (let i = 0; i < 3000; i++) {
+    const record = { topic: 'mix', key: i % 7 === 0 ? Buffer.from(`k${i}`) : `k${i}`, value: i % 501 === 0 ? `m${i}:${big}` : `m${i}` }
+    if (i % 13 === 0) record.headers = { i: String(i) }
+    sends.push(producer.send(record))
+  }
+  const mds = await Promise.all(sends)
+  await producer.close()
+  for (let i = 1; i < mds.length; i++) assert.equal(mds[i].offset, mds[i - 1].offset + 1, `offset of send ${i}`)
+  const log = await readTopic(cluster.bootstrapServers, 'mix')
+  assert.deepEqual(log.map((m) => m.payload.split(':')[0]), Array.from({ length: 3000 }, (_, i) => `m${i}`))
+  assert.deepEqual(log.map((m) => m.key), Array.from({ length: 3000 }, (_, i) => `k${i}`))
+  assert.equal(log[0].payload.length, 'm0:'.length + big.length)
+})
+
+test('a record librdkafka refuses inside a batch fails alone; the others are delivered', async (t) => {
+  const cluster = await startCluster(t, { topics: { two: { partitions: 2 } } })
+  const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers })
+  await producer.send({ topic: 'two', value: 'warm' }) // partition count known
+  const outcomes = []
+  for (let i = 0; i < 100; i++) {
+    const record = { topic: 'two', partition: i === 50 ? 7 : i % 2, value: `v${i}` }
+    producer.send(record, (err, md) => outcomes.push({ i, err, md }))
+  }
+  await producer.flush()
+  await producer.close()
+  assert.equal(outcomes.length, 100)
+  const failed = outcomes.filter((o) => o.err)
+  assert.equal(failed.length, 1)
+  assert.equal(failed[0].i, 50)
+  assert.ok(failed[0].err instanceof KafkaError)
+  assert.equal(failed[0].err.code, '_UNKNOWN_PARTITION')
+  assert.equal(failed[0].err.persisted, 'not-persisted')
+  const log = (await readTopic(cluster.bootstrapServers, 'two')).filter((m) => m.payload !== 'warm')
+  assert.deepEqual(log.map((m) => m.payload).sort(), outcomes.filter((o) => !o.err).map((o) => `v${o.i}`).sort())
+})
+
+test('close() right after sending hands the staged records over: all delivered, none settled twice', async (t) => {
+  const cluster = await startCluster(t, { topics: { cl: { partitions: 3 } } })
+  const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers })
+  const settled = new Array(700).fill(0)
+  for (let i = 0; i < 700; i++) producer.send({ topic: 'cl', key: `k${i}`, value: `v${i}` }, (err) => { settled[i]++; assert.ifError(err) })
+  assert.equal(producer.pending, 700)
+  await producer.close() // in the same tick: the last 188 are still staged
+  assert.ok(settled.every((n) => n === 1))
+  assert.equal((await readTopic(cluster.bootstrapServers, 'cl')).length, 700)
+})
