@@ -117,6 +117,12 @@ const STAGE_ROWS = 512
 const STAGE_MAX_BYTES = 16 * 1024
 const ARENA_BYTES = 1024 * 1024
 /**
+ * What a buffered record costs beyond its key, value and headers, as ironkafka counts it
+ * against buffer.memory: librdkafka's message and its allocation, and the pending send.
+ * An estimate, rounded up.
+ */
+const RECORD_OVERHEAD = 256
+/**
  * Errors a record can end with after it was sent and retried: _MSG_TIMED_OUT, _PURGE_QUEUE.
  * librdkafka reports those 'not persisted' when the earlier attempt was answered
  * NOT_LEADER_OR_FOLLOWER, assuming the broker refused it before appending. But a leader that
@@ -161,7 +167,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   #free = new Int32Array(0)
   #freeTop = 0
   #inFlight = 0
-  /** Bytes of the sends in #slots (see Send.size). */
+  /** Bytes of the sends in #slots (Send.size + RECORD_OVERHEAD each). */
   #slotBytes = 0
   /** librdkafka's queue limits (queue.buffering.max.messages / .kbytes). */
   readonly #queueMessages: number
@@ -390,11 +396,15 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     }
     // Records queue behind waiting ones, so call order is kept under backpressure.
     if (this.#waitHead === this.#waiting.length) {
-      // Staged only while librdkafka's queue surely has room for it (its message and byte
-      // limits against what we handed it), so produce() returns false as soon as a record
-      // has to wait: near the limits, produce() gives librdkafka's own answer.
-      if (s.headers === null && this.#inFlight < this.#queueMessages && this.#slotBytes + s.size <= this.#queueBytes) {
-        const bound = bytesBound(s.key) + bytesBound(s.value)
+      if (!this.#fits(s)) {
+        this.#handOver() // staged records go first: nothing is staged while records wait
+        return this.#wait(s)
+      }
+      // Staged only within the budget (#fits), so produce() returns false as soon as a record
+      // has to wait; should librdkafka's own count still refuse a staged record, it and the
+      // rest wait in order (#handOver).
+      if (s.headers === null) {
+        const bound = s.size
         if (bound <= STAGE_MAX_BYTES) {
           if (this.#staged === STAGE_ROWS || this.#arenaAt + bound > ARENA_BYTES) this.#handOver()
           // Handing over may have found the queue full: then this record waits too.
@@ -418,6 +428,16 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       }
     }
     return this.#wait(s)
+  }
+
+  /**
+   * Whether the record may go to librdkafka now: within queue.buffering.max.messages, and
+   * within buffer.memory (queue.buffering.max.kbytes) counting each buffered record's bytes
+   * plus RECORD_OVERHEAD, so that the limit bounds memory rather than payload alone. A
+   * record always fits when nothing is buffered, so one bigger than the budget is not stuck.
+   */
+  #fits(s: Send): boolean {
+    return this.#inFlight === 0 || (this.#inFlight < this.#queueMessages && this.#slotBytes + s.size + RECORD_OVERHEAD <= this.#queueBytes)
   }
 
   /** The record waits for queue space (max.block.ms) behind those already waiting. */
@@ -503,7 +523,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       this.#slots.push(s)
     }
     this.#inFlight++
-    this.#slotBytes += s.size
+    this.#slotBytes += s.size + RECORD_OVERHEAD
     return id
   }
 
@@ -532,7 +552,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     }
     this.#free[this.#freeTop++] = id
     this.#inFlight--
-    this.#slotBytes -= s.size
+    this.#slotBytes -= s.size + RECORD_OVERHEAD
     return s
   }
 
@@ -541,6 +561,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     const w = this.#waiting
     while (this.#waitHead < w.length) {
       const s = w[this.#waitHead]!
+      if (!this.#fits(s)) break
       const err = this.#produce(s)
       if (err === ERR_QUEUE_FULL) break
       w[this.#waitHead++] = undefined
