@@ -403,17 +403,15 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       // Staged only within the budget (#fits), so produce() returns false as soon as a record
       // has to wait; should librdkafka's own count still refuse a staged record, it and the
       // rest wait in order (#handOver).
-      if (s.headers === null) {
-        const bound = s.size
-        if (bound <= STAGE_MAX_BYTES) {
-          if (this.#staged === STAGE_ROWS || this.#arenaAt + bound > ARENA_BYTES) this.#handOver()
-          // Handing over may have found the queue full: then this record waits too.
-          if (this.#waitHead === this.#waiting.length) {
-            this.#stage(s)
-            return true
-          }
-          return this.#wait(s)
+      if (s.headers === null && s.size <= STAGE_MAX_BYTES) {
+        // s.size bounds the bytes #put writes (UTF-8 counted at its maximum, or exactly).
+        if (this.#staged === STAGE_ROWS || this.#arenaAt + s.size > ARENA_BYTES) this.#handOver()
+        // Handing over may have found the queue full: then this record waits too.
+        if (this.#waitHead === this.#waiting.length) {
+          this.#stage(s)
+          return true
         }
+        return this.#wait(s)
       }
       this.#handOver()
       if (this.#waitHead < this.#waiting.length) return this.#wait(s)
@@ -455,40 +453,30 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     const id = this.#take(s)
     const row = this.#staged++ * ROW
     const rows = this.#rows
-    const arena = this.#arena
-    let at = this.#arenaAt
     rows[row] = s.topic
     rows[row + 1] = s.partition
     rows[row + 2] = s.timestamp
     rows[row + ROW_ID] = id
-    const key = s.key
-    let n = -1
-    if (key !== null) {
-      if (typeof key === 'string') n = arena.write(key, at)
-      else {
-        arena.set(key, at)
-        n = key.length
-      }
-      at += n
-    }
-    rows[row + 4] = n
-    const value = s.value
-    n = -1
-    if (value !== null) {
-      if (typeof value === 'string') n = arena.write(value, at)
-      else {
-        arena.set(value, at)
-        n = value.length
-      }
-      at += n
-    }
-    rows[row + 5] = n
-    this.#arenaAt = at
+    rows[row + 4] = this.#put(s.key)
+    rows[row + 5] = this.#put(s.value)
     this.#hold()
     if (!this.#stageQueued) {
       this.#stageQueued = true
       queueMicrotask(this.#stageTask)
     }
+  }
+
+  /** Copies key or value bytes to the arena's end; their length, or -1 for null. */
+  #put(p: Bytes): number {
+    if (p === null) return -1
+    let n: number
+    if (typeof p === 'string') n = this.#arena.write(p, this.#arenaAt)
+    else {
+      this.#arena.set(p, this.#arenaAt)
+      n = p.length
+    }
+    this.#arenaAt += n
+    return n
   }
 
   /**
