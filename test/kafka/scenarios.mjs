@@ -62,11 +62,11 @@ export async function stream(t, kafka, { topic, config = {}, total = MESSAGES, p
   await producer.flush(600_000)
   await producer.close()
   const counts = await oracle.check(kafka.bootstrapServers, { allowFailures }).catch(async (e) => {
-    // CI prints a failing test's error message, not its diagnostics: the evidence goes there.
+    // CI prints a failing test's error message, not its diagnostics: the evidence goes there
+    // (in a new Error: the reporter rebuilds an AssertionError's message from its fields).
     const md = await kafka.metadata(topic).catch((x) => ({ error: x.message }))
-    e.message += `\n-- fault: ${faultTimes.join(' .. ')} ms after start\n-- producer errors:\n${errors}\n-- librdkafka log (distinct lines, first seen):\n${log}` +
-      `\n-- metadata now: ${JSON.stringify(md.topics ?? md)}`
-    throw e
+    throw new Error(`${e.message}\n-- fault: ${faultTimes.join(' .. ')} ms after start\n-- producer errors:\n${errors}` +
+      `\n-- librdkafka log from the fault on (distinct lines, first seen):\n${log}\n-- metadata now: ${JSON.stringify(md.topics ?? md)}`, { cause: e })
   })
   t.diagnostic(`sent ${counts.sent}, delivered ${counts.delivered}, failed ${counts.failed}, found in log ${counts.inLog}`)
   for (let i = tailFrom; i < oracle.sent; i++) assert.ok(oracle.outcomes[i].ok, `send ${i}, after the fault, failed: ${oracle.outcomes[i].error?.message}`)
