@@ -59,3 +59,24 @@ test('close() right after sending hands the staged records over: all delivered, 
   assert.ok(settled.every((n) => n === 1))
   assert.equal((await readTopic(cluster.bootstrapServers, 'cl')).length, 700)
 })
+
+test('staged records carry their timestamps: explicit ones as given, the others the time of send', async (t) => {
+  const cluster = await startCluster(t, { topics: { tss: { partitions: 1 } } })
+  const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers })
+  const before = Date.now()
+  const sends = []
+  for (let i = 0; i < 20; i++) {
+    const timestamp = i % 2 ? 1_600_000_000_000 + i : i % 4 === 0 ? new Date(1_500_000_000_000 + i) : undefined
+    sends.push(producer.send({ topic: 'tss', key: `k${i}`, value: `v${i}`, timestamp }))
+  }
+  await Promise.all(sends)
+  await producer.close()
+  const after = Date.now()
+  const log = await readTopic(cluster.bootstrapServers, 'tss')
+  assert.equal(log.length, 20)
+  for (const [i, m] of log.entries()) {
+    if (i % 2) assert.equal(m.ts, 1_600_000_000_000 + i)
+    else if (i % 4 === 0) assert.equal(m.ts, 1_500_000_000_000 + i)
+    else assert.ok(m.ts >= before && m.ts <= after, `record ${i}: ${m.ts} not within the send`)
+  }
+})
