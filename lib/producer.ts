@@ -116,6 +116,8 @@ const STAGE_ROWS = 512
 /** Key + value bytes (upper bound) above which a record goes through produce(), uncopied. */
 const STAGE_MAX_BYTES = 16 * 1024
 const ARENA_BYTES = 1024 * 1024
+/** Strings up to this length are tried as ASCII by #put's own loop before Buffer.write. */
+const ASCII_LOOP_MAX = 64
 /**
  * What a buffered record costs beyond its key, value and headers, as ironkafka counts it
  * against buffer.memory: librdkafka's message and its allocation, and the pending send.
@@ -470,8 +472,27 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   #put(p: Bytes): number {
     if (p === null) return -1
     let n: number
-    if (typeof p === 'string') n = this.#arena.write(p, this.#arenaAt)
-    else {
+    if (typeof p === 'string') {
+      // Short ASCII strings (most keys) are copied by this loop: Buffer.write's call into
+      // C++ costs more than the copy (bench/RESULTS.md). Anything else is encoded by it,
+      // over whatever the loop had written.
+      const at = this.#arenaAt
+      const len = p.length
+      if (len <= ASCII_LOOP_MAX) {
+        const arena = this.#arena
+        let i = 0
+        for (; i < len; i++) {
+          const c = p.charCodeAt(i)
+          if (c > 0x7f) break
+          arena[at + i] = c
+        }
+        if (i === len) {
+          this.#arenaAt = at + len
+          return len
+        }
+      }
+      n = this.#arena.write(p, at)
+    } else {
       this.#arena.set(p, this.#arenaAt)
       n = p.length
     }

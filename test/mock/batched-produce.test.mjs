@@ -80,3 +80,20 @@ test('staged records carry their timestamps: explicit ones as given, the others 
     else assert.ok(m.ts >= before && m.ts <= after, `record ${i}: ${m.ts} not within the send`)
   }
 })
+
+test('string keys and values are staged as UTF-8, byte for byte, on the ASCII loop and off it', async (t) => {
+  // #put copies short ASCII strings itself and hands anything else to Buffer.write: each
+  // string below sits on one side of that line (length 64/65, a non-ASCII character first,
+  // in the middle, last within the loop's range, surrogate pairs, a lone surrogate).
+  const strings = ['', 'a', 'key-1', 'x'.repeat(64), 'x'.repeat(65), 'ü', 'abcü', 'ü'.repeat(30), '日本語', '😀', `${'a'.repeat(63)}é`,
+    '\u007f', '\u0080', 'z\ud800z', `${'b'.repeat(70)}ß`]
+  const cluster = await startCluster(t, { topics: { utf: { partitions: 1 } } })
+  const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers })
+  const sends = strings.map((s, i) => producer.send({ topic: 'utf', key: s, value: strings[strings.length - 1 - i] }))
+  await Promise.all(sends)
+  await producer.close()
+  const log = await readTopic(cluster.bootstrapServers, 'utf')
+  const utf8 = (s) => Buffer.from(s, 'utf8').toString('utf8') // a lone surrogate becomes U+FFFD
+  assert.deepEqual(log.map((m) => m.key), strings.map(utf8))
+  assert.deepEqual(log.map((m) => m.payload), strings.map((_, i) => utf8(strings[strings.length - 1 - i])))
+})
