@@ -8,9 +8,9 @@
 //
 // Every accepted send is in exactly one place until it settles exactly once:
 //   #waiting  (JS-side FIFO while librdkafka's queue is full: backpressure, max.block.ms)
-//   #slots    (handed to librdkafka, or staged to be: the slot index is the id passed as
-//              its opaque, and free slots are reused, so no per-message map entry is
-//              allocated)
+//   the slots (handed to librdkafka, or staged to be: the slot index is the id passed as
+//              its opaque; a slot is a row across parallel arrays, and free slots are
+//              reused, so a staged send allocates no object of its own)
 //
 // Produce path: header-less records of ordinary size are staged (their numbers in a
 // Float64Array row, their bytes copied into one arena Buffer) and handed over in one
@@ -120,10 +120,12 @@ const ARENA_BYTES = 1024 * 1024
 const ASCII_LOOP_MAX = 64
 /**
  * What a buffered record costs beyond its key, value and headers, as ironkafka counts it
- * against buffer.memory: librdkafka's message and its allocation, and the pending send.
- * An estimate, rounded up.
+ * against buffer.memory, so that the limit bounds memory rather than payload alone. Measured
+ * (bench/RESULTS.md): librdkafka keeps about 190 B per queued message (RSS growth per message
+ * in a C program on the same build), and a pending send holds 180-400 B of JS heap (the send,
+ * the record, a promise and its resolvers). Rounded up.
  */
-const RECORD_OVERHEAD = 256
+const RECORD_OVERHEAD = 512
 /**
  * Errors a record can end with after it was sent and retried: _MSG_TIMED_OUT, _PURGE_QUEUE.
  * librdkafka reports those 'not persisted' when the earlier attempt was answered
@@ -163,13 +165,20 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   readonly #report = new Float64Array(SLICE * STRIDE)
   readonly #events: NativeEvent[] = []
   readonly #topics = new Map<string, number>()
-  /** Sends handed to librdkafka, by id (= slot index; see #take / #release). */
-  #slots: Array<Send | undefined> = []
+  /**
+   * Sends handed to librdkafka (or staged), by id = slot index (see #take / #freeSlot): the
+   * record (undefined = a free slot), its Kind, Send.a / Send.b, and its counted size.
+   */
+  #slotRecord: Array<ProducerRecord<unknown, unknown> | undefined> = []
+  #slotKind: Kind[] = []
+  #slotA: unknown[] = []
+  #slotB: unknown[] = []
+  #slotSize: number[] = []
   /** Free slot ids, a stack; #freeTop of them are valid. */
   #free = new Int32Array(0)
   #freeTop = 0
   #inFlight = 0
-  /** Bytes of the sends in #slots (Send.size + RECORD_OVERHEAD each). */
+  /** Bytes of the sends in the slots (size + RECORD_OVERHEAD each). */
   #slotBytes = 0
   /** librdkafka's queue limits (queue.buffering.max.messages / .kbytes). */
   readonly #queueMessages: number
@@ -189,6 +198,18 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     this.#stageQueued = false
     this.#handOver()
   }
+  /**
+   * The record #prepare validated and serialized last, read by #accept right after it (no
+   * code runs in between): a send that is staged never becomes a Send object.
+   */
+  #pRecord: ProducerRecord<unknown, unknown> | undefined = undefined
+  #pTopic = 0
+  #pPartition = -1
+  #pKey: Bytes = null
+  #pValue: Bytes = null
+  #pHeaders: Array<string | Buffer> | null = null
+  #pTimestamp = 0
+  #pSize = 0
   #waiting: Array<Send | undefined> = []
   #waitHead = 0
   #blockTimer: NodeJS.Timeout | undefined
@@ -277,7 +298,8 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
    */
   produce(record: ProducerRecord<K, V>): boolean {
     this.#assertOpen()
-    return this.#accept(this.#prepare(record), Kind.Fire, undefined, undefined)
+    this.#prepare(record)
+    return this.#accept(Kind.Fire, undefined, undefined)
   }
 
   /** Sends a record; resolves with its metadata once the broker acknowledged it. */
@@ -290,11 +312,11 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   send(record: ProducerRecord<K, V>, callback?: SendCallback): Promise<RecordMetadata> | boolean {
     if (callback !== undefined) {
       if (typeof callback !== 'function') throw new TypeError('callback must be a function')
-      const s = this.#prepare(record)
-      return this.#accept(s, Kind.Callback, callback, undefined)
+      this.#prepare(record)
+      return this.#accept(Kind.Callback, callback, undefined)
     }
-    const s = this.#prepare(record)
-    return new Promise<RecordMetadata>((resolve, reject) => this.#accept(s, Kind.Promise, resolve, reject))
+    this.#prepare(record)
+    return new Promise<RecordMetadata>((resolve, reject) => this.#accept(Kind.Promise, resolve, reject))
   }
 
   /**
@@ -304,11 +326,17 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
    */
   sendBatch(records: Array<ProducerRecord<K, V>>): Promise<RecordMetadata[]> {
     if (!Array.isArray(records)) throw new TypeError('sendBatch expects an array of records')
-    const prepared = records.map((r) => this.#prepare(r))
+    const prepared = records.map((r) => {
+      this.#prepare(r)
+      return this.#toSend(Kind.Batch, undefined, undefined)
+    })
     return new Promise<RecordMetadata[]>((resolve, reject) => {
       const batch: Batch = { results: new Array(prepared.length), left: prepared.length, error: undefined, errorIndex: Infinity, resolve, reject }
       if (prepared.length === 0) resolve([])
-      for (let i = 0; i < prepared.length; i++) this.#accept(prepared[i]!, Kind.Batch, batch, i)
+      for (let i = 0; i < prepared.length; i++) {
+        this.#load(prepared[i]!)
+        this.#accept(Kind.Batch, batch, i)
+      }
     })
   }
 
@@ -317,8 +345,11 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     if (this.#state !== 'open') throw new ClosedError('producer is closed')
   }
 
-  /** Validates and serializes; throws synchronously, before anything is queued. */
-  #prepare(record: ProducerRecord<K, V>): Send {
+  /**
+   * Validates and serializes into the #p fields; throws synchronously, before anything is
+   * queued.
+   */
+  #prepare(record: ProducerRecord<K, V>): void {
     if (record === null || typeof record !== 'object') throw new TypeError('record must be an object')
     const { topic } = record
     if (typeof topic !== 'string') throw new TypeError('record.topic must be a string')
@@ -355,20 +386,44 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
         record,
       })
     }
+    this.#pTopic = this.#topicIndex(topic)
+    this.#pRecord = record as ProducerRecord<unknown, unknown>
+    this.#pPartition = partition
+    this.#pKey = key
+    this.#pValue = value
+    this.#pHeaders = headers
+    this.#pTimestamp = timestamp
+    this.#pSize = size
+  }
+
+  /** The prepared record as a Send object: for the paths that keep it (waiting, one by one). */
+  #toSend(kind: Kind, a: unknown, b: unknown): Send {
     return {
-      record: record as ProducerRecord<unknown, unknown>,
-      topic: this.#topicIndex(topic),
-      partition,
-      key,
-      value,
-      headers,
-      timestamp,
-      kind: Kind.Fire,
-      a: undefined,
-      b: undefined,
+      record: this.#pRecord!,
+      topic: this.#pTopic,
+      partition: this.#pPartition,
+      key: this.#pKey,
+      value: this.#pValue,
+      headers: this.#pHeaders,
+      timestamp: this.#pTimestamp,
+      kind,
+      a,
+      b,
       deadline: 0,
-      size,
+      size: this.#pSize,
     }
+  }
+
+  /** Makes a Send the prepared record again (sendBatch prepares all before accepting any). */
+  #load(s: Send): void {
+    this.#pRecord = s.record
+    this.#pTopic = s.topic
+    this.#pPartition = s.partition
+    this.#pKey = s.key
+    this.#pValue = s.value
+    this.#pHeaders = s.headers
+    this.#pTimestamp = s.timestamp
+    this.#pSize = s.size
   }
 
   #topicIndex(topic: string): number {
@@ -383,39 +438,41 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     return idx
   }
 
-  /** Hands the send on; false when it had to wait for queue space (the 'drain' signal). */
-  #accept(s: Send, kind: Kind, a: unknown, b: unknown): boolean {
-    s.kind = kind
-    s.a = a
-    s.b = b
+  /**
+   * Hands the prepared record (#prepare) on as a send of `kind`; false when it had to wait
+   * for queue space (the 'drain' signal).
+   */
+  #accept(kind: Kind, a: unknown, b: unknown): boolean {
     if (this.#fatal) {
-      this.#settleLater(s, this.#fatalFor(s, 'not-persisted'))
+      this.#settleLater(kind, a, b, this.#fatalFor(this.#pRecord!, 'not-persisted'))
       return true
     }
     if (this.#state !== 'open') {
-      this.#settleLater(s, new ClosedError('send() after close()', { record: s.record }))
+      this.#settleLater(kind, a, b, new ClosedError('send() after close()', { record: this.#pRecord }))
       return true
     }
     // Records queue behind waiting ones, so call order is kept under backpressure.
     if (this.#waitHead === this.#waiting.length) {
-      if (!this.#fits(s)) {
+      const size = this.#pSize
+      if (!this.#fits(size)) {
         this.#handOver() // staged records go first: nothing is staged while records wait
-        return this.#wait(s)
+        return this.#wait(this.#toSend(kind, a, b))
       }
       // Staged only within the budget (#fits), so produce() returns false as soon as a record
       // has to wait; should librdkafka's own count still refuse a staged record, it and the
       // rest wait in order (#handOver).
-      if (s.headers === null && s.size <= STAGE_MAX_BYTES) {
-        // s.size bounds the bytes #put writes (UTF-8 counted at its maximum, or exactly).
-        if (this.#staged === STAGE_ROWS || this.#arenaAt + s.size > ARENA_BYTES) this.#handOver()
+      if (this.#pHeaders === null && size <= STAGE_MAX_BYTES) {
+        // size bounds the bytes #put writes (UTF-8 counted at its maximum, or exactly).
+        if (this.#staged === STAGE_ROWS || this.#arenaAt + size > ARENA_BYTES) this.#handOver()
         // Handing over may have found the queue full: then this record waits too.
         if (this.#waitHead === this.#waiting.length) {
-          this.#stage(s)
+          this.#stage(kind, a, b)
           return true
         }
-        return this.#wait(s)
+        return this.#wait(this.#toSend(kind, a, b))
       }
       this.#handOver()
+      const s = this.#toSend(kind, a, b)
       if (this.#waitHead < this.#waiting.length) return this.#wait(s)
       const err = this.#produce(s)
       if (err === 0) {
@@ -423,11 +480,12 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
         return true
       }
       if (err !== ERR_QUEUE_FULL) {
-        this.#settleLater(s, this.#sendError(err, s, 0))
+        this.#settleLater(kind, a, b, this.#sendError(err, s.record, 0))
         return true
       }
+      return this.#wait(s)
     }
-    return this.#wait(s)
+    return this.#wait(this.#toSend(kind, a, b))
   }
 
   /**
@@ -436,8 +494,8 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
    * plus RECORD_OVERHEAD, so that the limit bounds memory rather than payload alone. A
    * record always fits when nothing is buffered, so one bigger than the budget is not stuck.
    */
-  #fits(s: Send): boolean {
-    return this.#inFlight === 0 || (this.#inFlight < this.#queueMessages && this.#slotBytes + s.size + RECORD_OVERHEAD <= this.#queueBytes)
+  #fits(size: number): boolean {
+    return this.#inFlight === 0 || (this.#inFlight < this.#queueMessages && this.#slotBytes + size + RECORD_OVERHEAD <= this.#queueBytes)
   }
 
   /** The record waits for queue space (max.block.ms) behind those already waiting. */
@@ -451,16 +509,16 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   }
 
   /** Adds a record to the stage; it holds a slot (and counts as pending) from here on. */
-  #stage(s: Send): void {
-    const id = this.#take(s)
+  #stage(kind: Kind, a: unknown, b: unknown): void {
+    const id = this.#take(kind, a, b, this.#pRecord!, this.#pSize)
     const row = this.#staged++ * ROW
     const rows = this.#rows
-    rows[row] = s.topic
-    rows[row + 1] = s.partition
-    rows[row + 2] = s.timestamp
+    rows[row] = this.#pTopic
+    rows[row + 1] = this.#pPartition
+    rows[row + 2] = this.#pTimestamp
     rows[row + ROW_ID] = id
-    rows[row + 4] = this.#put(s.key)
-    rows[row + 5] = this.#put(s.value)
+    rows[row + 4] = this.#put(this.#pKey)
+    rows[row + 5] = this.#put(this.#pValue)
     this.#hold()
     if (!this.#stageQueued) {
       this.#stageQueued = true
@@ -502,8 +560,8 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
 
   /**
    * Hands the staged records to librdkafka in one call. Those it refused for a full queue
-   * (and all after them) wait, in order, ahead of anything sent later; other refusals fail
-   * only their record.
+   * (and all after them) wait, in order, ahead of anything sent later, with copies of their
+   * bytes (the arena is reused); other refusals fail only their record.
    */
   #handOver(): void {
     const n = this.#staged
@@ -512,48 +570,80 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     this.#arenaAt = 0
     const rows = this.#rows
     const handled = this.#native.produceMany(rows, n, this.#arena)
+    let at = 0 // arena offset of row i's key
     for (let i = 0, o = 0; i < handled; i++, o += ROW) {
+      at += Math.max(0, rows[o + 4]!) + Math.max(0, rows[o + 5]!)
       const err = rows[o + ROW_RESULT]!
-      if (err === 0) continue
-      const s = this.#release(rows[o + ROW_ID]!)!
-      this.#settleLater(s, this.#sendError(err, s, 0))
+      if (err !== 0) this.#settleSlotLater(rows[o + ROW_ID]!, err)
     }
-    for (let i = handled, o = handled * ROW; i < n; i++, o += ROW) this.#wait(this.#release(rows[o + ROW_ID]!)!)
+    for (let i = handled, o = handled * ROW; i < n; i++, o += ROW) {
+      const id = rows[o + ROW_ID]!
+      const keyLen = rows[o + 4]!
+      const valueLen = rows[o + 5]!
+      const key = keyLen < 0 ? null : Buffer.from(this.#arena.subarray(at, at + keyLen))
+      at += Math.max(0, keyLen)
+      const value = valueLen < 0 ? null : Buffer.from(this.#arena.subarray(at, at + valueLen))
+      at += Math.max(0, valueLen)
+      const s: Send = {
+        record: this.#slotRecord[id]!,
+        topic: rows[o]!,
+        partition: rows[o + 1]!,
+        key,
+        value,
+        headers: null,
+        timestamp: rows[o + 2]!,
+        kind: this.#slotKind[id]!,
+        a: this.#slotA[id],
+        b: this.#slotB[id],
+        deadline: 0,
+        size: this.#slotSize[id]!,
+      }
+      this.#freeSlot(id)
+      this.#wait(s)
+    }
   }
 
-  /** A free slot for the send (its id, librdkafka's opaque), taken. */
-  #take(s: Send): number {
+  /** A free slot (its id is librdkafka's opaque), taken for a send. */
+  #take(kind: Kind, a: unknown, b: unknown, record: ProducerRecord<unknown, unknown>, size: number): number {
     let id: number
     if (this.#freeTop > 0) {
       id = this.#free[--this.#freeTop]!
-      this.#slots[id] = s
+      this.#slotRecord[id] = record
+      this.#slotKind[id] = kind
+      this.#slotA[id] = a
+      this.#slotB[id] = b
+      this.#slotSize[id] = size
     } else {
-      id = this.#slots.length
-      this.#slots.push(s)
+      id = this.#slotRecord.length
+      this.#slotRecord.push(record)
+      this.#slotKind.push(kind)
+      this.#slotA.push(a)
+      this.#slotB.push(b)
+      this.#slotSize.push(size)
     }
     this.#inFlight++
-    this.#slotBytes += s.size + RECORD_OVERHEAD
+    this.#slotBytes += size + RECORD_OVERHEAD
     return id
   }
 
   /** Hands one record to librdkafka; 0 when it was queued there. */
   #produce(s: Send): number {
-    const id = this.#take(s)
+    const id = this.#take(s.kind, s.a, s.b, s.record, s.size)
     const args = this.#args
     args[0] = s.topic
     args[1] = s.partition
     args[2] = s.timestamp
     args[3] = id
     const err = this.#native.produce(s.key, s.value, s.headers)
-    if (err !== 0) this.#release(id) // not taken after all
+    if (err !== 0) this.#freeSlot(id) // not taken after all
     return err
   }
 
-  /** The send of a delivery report, its slot freed for reuse. */
-  #release(id: number): Send | undefined {
-    const s = this.#slots[id]
-    if (s === undefined) return undefined
-    this.#slots[id] = undefined
+  /** Frees a taken slot for reuse (read what is needed from it first). */
+  #freeSlot(id: number): void {
+    this.#slotRecord[id] = undefined
+    this.#slotA[id] = undefined
+    this.#slotB[id] = undefined
     if (this.#freeTop === this.#free.length) {
       const grown = new Int32Array(Math.max(1024, this.#free.length * 2))
       grown.set(this.#free)
@@ -561,8 +651,28 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     }
     this.#free[this.#freeTop++] = id
     this.#inFlight--
-    this.#slotBytes -= s.size + RECORD_OVERHEAD
-    return s
+    this.#slotBytes -= this.#slotSize[id]! + RECORD_OVERHEAD
+  }
+
+  /** Settles the send in slot `id` (if taken) and frees the slot. */
+  #settleSlot(id: number, err: KafkaError | null, md: RecordMetadata | undefined): void {
+    const record = this.#slotRecord[id]
+    if (record === undefined) return
+    const kind = this.#slotKind[id]!
+    const a = this.#slotA[id]
+    const b = this.#slotB[id]
+    this.#freeSlot(id)
+    this.#deliver(kind, a, b, err, md)
+  }
+
+  /** The send in slot `id` failed with `errno` inside the call that sent it: settled later. */
+  #settleSlotLater(id: number, errno: number): void {
+    const record = this.#slotRecord[id]!
+    const kind = this.#slotKind[id]!
+    const a = this.#slotA[id]
+    const b = this.#slotB[id]
+    this.#freeSlot(id)
+    this.#settleLater(kind, a, b, this.#sendError(errno, record, 0))
   }
 
   /** Moves waiting records into librdkafka while it has room. */
@@ -570,11 +680,11 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     const w = this.#waiting
     while (this.#waitHead < w.length) {
       const s = w[this.#waitHead]!
-      if (!this.#fits(s)) break
+      if (!this.#fits(s.size)) break
       const err = this.#produce(s)
       if (err === ERR_QUEUE_FULL) break
       w[this.#waitHead++] = undefined
-      if (err !== 0) this.#settle(s, this.#sendError(err, s, 0), undefined)
+      if (err !== 0) this.#settle(s, this.#sendError(err, s.record, 0), undefined)
     }
     this.#whenNoneWaiting()
   }
@@ -653,19 +763,25 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     const events = this.#events
     const rows = this.#native.drain(SLICE, events)
     if (this.#fatal === undefined && rows > 0) this.#checkFatal(rows)
+    const slotRecord = this.#slotRecord
     for (let i = 0, o = 0; i < rows; i++, o += STRIDE) {
-      const s = this.#release(report[o]!)
-      if (s === undefined) continue
+      const id = report[o]!
+      const record = slotRecord[id]
+      if (record === undefined) continue
+      const kind = this.#slotKind[id]!
+      const a = this.#slotA[id]
+      const b = this.#slotB[id]
+      this.#freeSlot(id)
       const errno = report[o + 4]!
       if (errno === 0) {
-        if (s.kind === Kind.Fire) continue // nobody to tell: no metadata object is built
+        if (kind === Kind.Fire) continue // nobody to tell: no metadata object is built
         // Acknowledged without an offset (a duplicate answer, or librdkafka's implicit ack of
         // records a later batch confirmed) comes as RD_KAFKA_OFFSET_INVALID (-1001): -1.
         const offset = report[o + 2]!
-        this.#settle(s, null, { topic: s.record.topic, partition: report[o + 1]!, offset: offset < 0 ? -1 : offset, timestamp: report[o + 3]! })
+        this.#deliver(kind, a, b, null, { topic: record.topic, partition: report[o + 1]!, offset: offset < 0 ? -1 : offset, timestamp: report[o + 3]! })
       } else {
         const status = report[o + 5]!
-        this.#settle(s, this.#sendError(errno, s, status === 0 && ENDS_AFTER_RETRY.has(errno) ? 1 : status), undefined)
+        this.#deliver(kind, a, b, this.#sendError(errno, record, status === 0 && ENDS_AFTER_RETRY.has(errno) ? 1 : status), undefined)
       }
     }
     const more = rows + events.length >= SLICE
@@ -729,16 +845,16 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     })
     // Waiting records never reached librdkafka; queued and in-flight ones come back through
     // the purge with their own persisted status and are rejected with the fatal error then.
-    this.#failWaiting(() => true, (s) => this.#fatalFor(s, 'not-persisted'))
+    this.#failWaiting(() => true, (s) => this.#fatalFor(s.record, 'not-persisted'))
     this.#native.purge(PURGE_QUEUE | PURGE_INFLIGHT)
     if (this.listenerCount('fatal') > 0) this.#emitSafely('fatal', this.#fatal)
     else if (this.#logger?.error) this.#logger.error(`ironkafka: ${this.#fatal.message}`)
     else process.stderr.write(`ironkafka: ${this.#fatal.message}\n`)
   }
 
-  #fatalFor(s: Send, persisted: PersistedStatus): FatalError {
+  #fatalFor(record: ProducerRecord<unknown, unknown>, persisted: PersistedStatus): FatalError {
     const f = this.#fatal!
-    return new FatalError(f.message, { code: f.code, errno: f.errno, cause: f.cause, persisted, record: s.record })
+    return new FatalError(f.message, { code: f.code, errno: f.errno, cause: f.cause, persisted, record })
   }
 
   #log(entry: LogEntry): void {
@@ -751,34 +867,41 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     else l.debug?.(line)
   }
 
-  #sendError(errno: number, s: Send, status: number): KafkaError {
+  #sendError(errno: number, record: ProducerRecord<unknown, unknown>, status: number): KafkaError {
     const persisted = PERSISTED_STATUS[status] ?? 'possibly-persisted'
-    if (this.#fatal) return this.#fatalFor(s, persisted)
+    if (this.#fatal) return this.#fatalFor(record, persisted)
     const code = errorName(errno)
-    return new KafkaError(`${s.record.topic}: ${errorDescription(errno)}`, {
+    return new KafkaError(`${record.topic}: ${errorDescription(errno)}`, {
       code,
       errno,
       retriable: RETRIABLE_CODES.has(code),
       persisted,
-      record: s.record,
+      record,
     })
   }
 
   /** Settles a send whose failure is known at once; never synchronously inside the call. */
-  #settleLater(s: Send, err: KafkaError): void {
-    process.nextTick(() => this.#settle(s, err, undefined))
+  #settleLater(kind: Kind, a: unknown, b: unknown, err: KafkaError): void {
+    process.nextTick(() => this.#deliver(kind, a, b, err, undefined))
   }
 
-  /** The one place a send is settled. User code that throws cannot break the drain loop. */
   #settle(s: Send, err: KafkaError | null, md: RecordMetadata | undefined): void {
-    switch (s.kind) {
+    this.#deliver(s.kind, s.a, s.b, err, md)
+  }
+
+  /**
+   * The one place a send is settled (a, b: see Send). User code that throws cannot break the
+   * drain loop.
+   */
+  #deliver(kind: Kind, a: unknown, b: unknown, err: KafkaError | null, md: RecordMetadata | undefined): void {
+    switch (kind) {
       case Kind.Promise:
-        if (err) (s.b as (e: KafkaError) => void)(err)
-        else (s.a as (md: RecordMetadata) => void)(md!)
+        if (err) (b as (e: KafkaError) => void)(err)
+        else (a as (md: RecordMetadata) => void)(md!)
         return
       case Kind.Callback:
         try {
-          ;(s.a as SendCallback)(err, md)
+          ;(a as SendCallback)(err, md)
         } catch (e) {
           process.nextTick(() => {
             throw e
@@ -792,8 +915,8 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
         }
         return
       case Kind.Batch: {
-        const batch = s.a as Batch
-        const i = s.b as number
+        const batch = a as Batch
+        const i = b as number
         if (err) {
           if (i < batch.errorIndex) {
             batch.error = err
@@ -888,11 +1011,11 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     this.#state = 'closed'
     // The native close waits (off the JS thread) for any flush/metadata call still running.
     await this.#native.close()
-    for (let id = 0; id < this.#slots.length; id++) {
-      const s = this.#release(id)
-      if (s === undefined) continue
-      this.#settle(s, new ClosedError('producer destroyed before the delivery report arrived', {
-        record: s.record,
+    for (let id = 0; id < this.#slotRecord.length; id++) {
+      const record = this.#slotRecord[id]
+      if (record === undefined) continue
+      this.#settleSlot(id, new ClosedError('producer destroyed before the delivery report arrived', {
+        record,
         persisted: 'possibly-persisted',
       }), undefined)
     }

@@ -97,3 +97,42 @@ test('string keys and values are staged as UTF-8, byte for byte, on the ASCII lo
   assert.deepEqual(log.map((m) => m.key), strings.map(utf8))
   assert.deepEqual(log.map((m) => m.payload), strings.map((_, i) => utf8(strings[strings.length - 1 - i])))
 })
+
+test('staged records librdkafka refuses for a full queue wait with their own bytes and go out in order', async (t) => {
+  // librdkafka frees a delivery report's messages only when the whole report event is
+  // consumed, so while ironkafka settles a report of more than one drain slice (1024),
+  // librdkafka still counts the rest against queue.buffering.max.messages. Records sent from
+  // the first slice's callbacks are staged (ironkafka's count has room) and refused with
+  // _QUEUE_FULL when handed over: they must wait, keep their bytes (the stage's arena is
+  // reused meanwhile), and be delivered after the others, in order. With 1400 counted, the
+  // handed-over batch is refused from its 101st record on: the first 100 go straight in.
+  const cluster = await startCluster(t, { topics: { qf: { partitions: 1 } } })
+  const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'linger.ms': 300, 'queue.buffering.max.messages': 1500 })
+  await producer.send({ topic: 'qf', value: 'warm' })
+  let drained = 0
+  producer.on('drain', () => drained++)
+  const second = []
+  const returned = []
+  const first = Array.from({ length: 1400 }, (_, i) => new Promise((resolve, reject) => {
+    producer.send({ topic: 'qf', key: `a${i}`, value: `first-${i}` }, (err) => {
+      if (err) return reject(err)
+      if (i === 1023) { // the last report of the first slice: ironkafka counts 376 in flight
+        for (let j = 0; j < 1000; j++) {
+          returned.push(producer.send({ topic: 'qf', key: `b${j}ü`, value: Buffer.from(`second-${j}`) }, (e) => second.push(e ?? j)))
+        }
+      }
+      resolve()
+    })
+  }))
+  await Promise.all(first)
+  await producer.flush()
+  await producer.close()
+  // The first 512 fill the stage (send returns true); handing them over finds the queue full,
+  // so they wait, and every send after them waits behind them (false).
+  assert.equal(returned.indexOf(false), 512, `sends returned ${returned.filter(Boolean).length} true`)
+  assert.ok(drained > 0, "no 'drain': the refused records never waited, so this test did not reach that path")
+  assert.deepEqual(second, Array.from({ length: 1000 }, (_, j) => j))
+  const log = (await readTopic(cluster.bootstrapServers, 'qf')).filter((m) => m.payload !== 'warm')
+  assert.deepEqual(log.map((m) => m.payload), [...Array.from({ length: 1400 }, (_, i) => `first-${i}`), ...Array.from({ length: 1000 }, (_, j) => `second-${j}`)])
+  assert.deepEqual(log.map((m) => m.key), [...Array.from({ length: 1400 }, (_, i) => `a${i}`), ...Array.from({ length: 1000 }, (_, j) => `b${j}ü`)])
+})
