@@ -150,9 +150,11 @@ void Wake::CallJs(Napi::Env env, Napi::Function, Wake* wake, void*) {
   // Cleared before lib/ drains, so an event that lands after the drain emptied the queue
   // signals again.
   wake->signalled.store(false);
-  Napi::Object self = wake->owner->Value();
-  if (self.IsEmpty()) return;
+  // Everything that can throw stays inside the try: nothing may escape into the thread-safe
+  // function's C callback (that would be std::terminate).
   try {
+    Napi::Object self = wake->owner->Value();
+    if (self.IsEmpty()) return;
     Napi::Value fn = self.Get("onwake");
     if (fn.IsFunction()) fn.As<Napi::Function>().Call(self, {});
   } catch (const Napi::Error& e) {
