@@ -59,15 +59,22 @@ export async function stream(t, kafka, { topic, config = {}, total = MESSAGES, p
   await faulted
   const tailFrom = oracle.sent
   send(tail)
-  await producer.flush(600_000)
-  await producer.close()
-  const counts = await oracle.check(kafka.bootstrapServers, { allowFailures }).catch(async (e) => {
-    // CI prints a failing test's error message, not its diagnostics: the evidence goes there
-    // (in a new Error: the reporter rebuilds an AssertionError's message from its fields).
+  // CI prints a failing test's error message, not its diagnostics: the evidence goes there
+  // (in a new Error: the reporter rebuilds an AssertionError's message from its fields).
+  const explain = async (e, pending = producer.pending) => {
     const md = await kafka.metadata(topic).catch((x) => ({ error: x.message }))
-    throw new Error(`${e.message}\n-- fault: ${faultTimes.join(' .. ')} ms after start\n-- producer errors:\n${errors}` +
+    throw new Error(`${e.message}\n-- fault: ${faultTimes.join(' .. ')} ms after start; ${oracle.settled} of ${oracle.sent} settled, ${pending} pending` +
+      `\n-- producer errors:\n${errors}` +
       `\n-- librdkafka log from the fault on (distinct lines, first seen):\n${log}\n-- metadata now: ${JSON.stringify(md.topics ?? md)}`, { cause: e })
+  }
+  // A flush that times out (records stuck after the fault) must explain itself as well.
+  await producer.flush(600_000).catch(async (e) => {
+    const pending = producer.pending
+    await producer.close({ timeoutMs: 1000 }).catch(() => {})
+    await explain(e, pending)
   })
+  await producer.close()
+  const counts = await oracle.check(kafka.bootstrapServers, { allowFailures }).catch((e) => explain(e))
   t.diagnostic(`sent ${counts.sent}, delivered ${counts.delivered}, failed ${counts.failed}, found in log ${counts.inLog}`)
   for (let i = tailFrom; i < oracle.sent; i++) assert.ok(oracle.outcomes[i].ok, `send ${i}, after the fault, failed: ${oracle.outcomes[i].error?.message}`)
   const failures = oracle.outcomes.filter((e) => e.error).map((e) => e.error)
