@@ -398,7 +398,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
 
   /** The prepared record as a Send object: for the paths that keep it (waiting, one by one). */
   #toSend(kind: Kind, a: unknown, b: unknown): Send {
-    return {
+    const s: Send = {
       record: this.#pRecord!,
       topic: this.#pTopic,
       partition: this.#pPartition,
@@ -412,6 +412,16 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       deadline: 0,
       size: this.#pSize,
     }
+    this.#forgetPrepared()
+    return s
+  }
+
+  /** The prepared record is taken: its bytes must not stay referenced until the next send. */
+  #forgetPrepared(): void {
+    this.#pRecord = undefined
+    this.#pKey = null
+    this.#pValue = null
+    this.#pHeaders = null
   }
 
   /** Makes a Send the prepared record again (sendBatch prepares all before accepting any). */
@@ -519,6 +529,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     rows[row + ROW_ID] = id
     rows[row + 4] = this.#put(this.#pKey)
     rows[row + 5] = this.#put(this.#pValue)
+    this.#forgetPrepared()
     this.#hold()
     if (!this.#stageQueued) {
       this.#stageQueued = true
