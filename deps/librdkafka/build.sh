@@ -26,7 +26,11 @@ src=$("$here/fetch.sh")
 log() { echo "build-librdkafka: $*" >&2; }
 log "building librdkafka $LIBRDKAFKA_VERSION (static, PIC) into $prefix"
 
-cflags="-fPIC"
+# librdkafka's CMake build never defines HAVE_ATOMICS_{32,64}_ATOMIC (its ./configure does),
+# which leaves rd_atomic32_set() a plain store that returns the new value instead of the old
+# one; librdkafka's exactly-once flags (_ALL_BROKERS_DOWN, rebootstrap) then never fire.
+# Every supported compiler has the __atomic builtins the try_compile above them found.
+cflags="-fPIC -DHAVE_ATOMICS_32_ATOMIC=1 -DHAVE_ATOMICS_64_ATOMIC=1"
 [ -n "$sanitize" ] && cflags="$cflags -fsanitize=$sanitize -fno-omit-frame-pointer -g"
 
 bdir=$(mktemp -d "${TMPDIR:-/tmp}/ironkafka-rdk-build.XXXXXX")
@@ -44,11 +48,17 @@ jobs=$(nproc 2>/dev/null || echo 2)
     -DRDKAFKA_BUILD_TESTS=OFF \
     -DWITH_SSL=ON -DWITH_SASL=ON -DWITH_ZSTD=ON -DWITH_ZLIB=ON -DWITH_CURL=ON \
     -DENABLE_LZ4_EXT=ON -DWITH_PLUGINS=OFF
+  # The generated configuration is checked before anything is built with it.
+  CC="$cc" CFLAGS="$cflags" bash "$here/check-config.sh" "$bdir/generated/config.h" "$src"
   cmake --build "$bdir" --parallel "$jobs"
   rm -rf "$prefix.tmp"
   cmake --install "$bdir"
 } >"$bdir.log" 2>&1 || { log "build failed; last lines of $bdir.log:"; tail -n 30 "$bdir.log" >&2; exit 1; }
 rm -f "$bdir.log"
+# Kept for test/build: the config and the flags it was compiled with, to re-check later.
+mkdir -p "$prefix.tmp/share/ironkafka"
+cp "$bdir/generated/config.h" "$prefix.tmp/share/ironkafka/config.h"
+printf '%s\n' "$cflags" > "$prefix.tmp/share/ironkafka/cflags"
 # The C++ wrapper library (rdkafka++) is not used: the addon maps the C API only.
 rm -rf "$prefix"
 mv "$prefix.tmp" "$prefix"
