@@ -4,7 +4,7 @@
 # spawn: Workers, exit-safety scripts, tarball installs).
 #
 # The ASan addon is built into build-asan/ (its librdkafka is cached separately by
-# deps/librdkafka/build.sh, keyed on the sanitizer) and loaded through node-gyp-build's
+# deps/build.sh, keyed on the sanitizer) and loaded through node-gyp-build's
 # IRONKAFKA_PREBUILD override, so the normal build is untouched. Node itself is not
 # instrumented, so the ASan runtime is preloaded. Leak checking is off: Node and V8 keep
 # allocations to exit by design, and the lifecycle tests measure our leaks as RSS instead.

@@ -8,7 +8,10 @@
 //   - scripts/install.mjs and `npm run build:native` run it directly.
 // Whatever the caller, the addon ends up at build/Release/ironkafka.node (where prebuildify
 // and node-gyp-build look), and the sources are listed only in CMakeLists.txt.
-import { spawnSync } from 'node:child_process'
+//
+// The target: IRONKAFKA_TARGET, host (the machine's own compiler, the default) or a zig target
+// of deps/toolchain.sh (scripts/prebuild.mjs sets it for each prebuild).
+import { execFileSync, spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
@@ -25,7 +28,15 @@ const flag = (name) => {
 const config = flag('debug') === true ? 'Debug' : 'Release'
 const arch = flag('arch') || process.arch
 
-const cmakeJs = require.resolve('cmake-js/bin/cmake-js')
+const target = process.env.IRONKAFKA_TARGET || 'host'
+
+let cmakeJs
+try {
+  cmakeJs = require.resolve('cmake-js/bin/cmake-js')
+} catch {
+  console.error('build-native: a source build needs cmake-js and node-addon-api: npm install --save-dev cmake-js@8 node-addon-api@8')
+  process.exit(2)
+}
 const action = { rebuild: 'rebuild', build: 'compile', configure: 'configure', clean: 'clean' }[command]
 if (!action) {
   console.error(`build-native: unsupported command ${command}`)
@@ -34,13 +45,30 @@ if (!action) {
 // IRONKAFKA_BUILD_DIR puts a second build (e.g. the AddressSanitizer one, scripts/asan-test.sh)
 // beside the normal one instead of over it.
 const buildDir = path.resolve(root, process.env.IRONKAFKA_BUILD_DIR ?? 'build')
+// The compilers of the target, for CMake (cross targets also name the target system).
+const names = ['CC', 'CXX', 'AR', 'RANLIB', 'TARGET_ARCH']
+const values = execFileSync(
+  'bash',
+  ['-c', `eval "$(bash "$0" "$1")" && printf '%s\\0' ${names.map((n) => `"$${n}"`).join(' ')}`, path.join(root, 'deps', 'toolchain.sh'), target],
+  { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+).split('\0')
+const toolchain = Object.fromEntries(names.map((n, i) => [n, values[i]]))
+const cmakeDefs = {
+  IRONKAFKA_TARGET: target,
+  CMAKE_C_COMPILER: toolchain.CC,
+  CMAKE_CXX_COMPILER: toolchain.CXX,
+  CMAKE_AR: toolchain.AR,
+  CMAKE_RANLIB: toolchain.RANLIB,
+  ...(target === 'host' ? {} : { CMAKE_SYSTEM_NAME: 'Linux', CMAKE_SYSTEM_PROCESSOR: toolchain.TARGET_ARCH, IRONKAFKA_STRIP: 'ON' }),
+}
 const args = [
   cmakeJs, action,
   '--directory', root,
-  '--out', path.join(buildDir, 'cmake'),
+  '--out', path.join(buildDir, `cmake-${target}`),
   '--config', config,
   '--arch', arch,
   `--CDIRONKAFKA_OUTPUT_DIR=${path.join(buildDir, config)}`,
+  ...Object.entries(cmakeDefs).map(([k, v]) => `--CD${k}=${v}`),
   '--log-level', process.env.IRONKAFKA_BUILD_LOG ?? 'warn',
 ]
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' })

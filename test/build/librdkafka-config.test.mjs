@@ -11,7 +11,7 @@ import path from 'node:path'
 import { root } from '../helpers/paths.mjs'
 
 const dir = path.join(root, 'deps', 'librdkafka')
-const built = spawnSync('bash', [path.join(dir, 'build.sh')], { encoding: 'utf8' })
+const built = spawnSync('bash', [path.join(root, 'deps', 'build.sh'), 'host'], { encoding: 'utf8' })
 const prefix = built.stdout.trim()
 const installed = path.join(prefix, 'share', 'ironkafka')
 const src = spawnSync('bash', [path.join(dir, 'fetch.sh')], { encoding: 'utf8' }).stdout.trim()

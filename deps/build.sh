@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Builds librdkafka and every library it links (OpenSSL, zstd, zlib) from their pinned
+# sources (deps/fetch.sh) as static, position-independent libraries for one target, and
+# prints the librdkafka prefix. Its share/ironkafka/ holds what the addon build needs:
+#   link.txt    the static archives to link, in link order, one absolute path per line
+#   include     the directory with rdkafka.h
+#   config.h, cflags   librdkafka's generated configuration and its flags (check-config.sh)
+#
+#   deps/build.sh [TARGET]      TARGET: host (default) or a zig target (deps/toolchain.sh)
+#
+# Each library is cached under the ironkafka cache per (target, pin, this script, compiler),
+# so a machine builds each once; IRONKAFKA_SANITIZE=address rebuilds librdkafka (only) with
+# AddressSanitizer. Nothing links a system library: the addon then needs only libc.
+#
+# librdkafka is built with its own ./configure (mklove), the build its releases use, not its
+# CMake build, which in 2.14 misses defines its ./configure sets (the atomics, strerror_r,
+# strcasestr, getrusage) and cannot enable SASL SCRAM/OAUTHBEARER without Cyrus SASL.
+# Features: TLS, SASL PLAIN/SCRAM/OAUTHBEARER (librdkafka's own; no GSSAPI, which needs
+# Cyrus SASL and Kerberos), gzip, snappy, lz4 (librdkafka's bundled copy), zstd. No libcurl,
+# so no built-in OIDC token fetching (sasl.oauthbearer.method=oidc).
+set -euo pipefail
+
+deps=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+target=${1:-host}
+eval "$(bash "$deps/toolchain.sh" "$target")"
+export CC CXX AR RANLIB
+cache=${IRONKAFKA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ironkafka}
+sanitize=${IRONKAFKA_SANITIZE:-}
+jobs=$(nproc 2>/dev/null || echo 2)
+log() { echo "build-deps[$target]: $*" >&2; }
+
+# The flags every library is compiled with. -O2 also keeps zig cc out of its Debug mode.
+base_cflags="-O2 -fPIC"
+
+# build NAME EXTRA_KEY FUNCTION: unless the cached prefix is complete, runs FUNCTION PREFIX
+# in a scratch copy of NAME's source tree, to install into PREFIX; prints PREFIX. The cache
+# key is the pin, the recipe (FUNCTION's own text), the flags, the compiler and EXTRA_KEY.
+build() {
+  local name=$1 extra=$2 fn=$3 prefix src work key
+  key=$( { cat "$deps/$name/pin.env"; declare -f "$fn"; echo "$base_cflags"; echo "$TOOLCHAIN_ID"; echo "$extra"; } \
+         | sha256sum | cut -c1-12)
+  prefix="$cache/build/$target/$name-$(. "$deps/$name/pin.env"; echo "$VERSION")-$key"
+  if [ ! -f "$prefix/.complete" ]; then
+    src=$(bash "$deps/fetch.sh" "$name")
+    work=$(mktemp -d "${TMPDIR:-/tmp}/ironkafka-$name.XXXXXX")
+    log "building $name into $prefix"
+    cp -a "$src/." "$work/src"
+    rm -rf "$prefix"; mkdir -p "$prefix"
+    if ! (cd "$work/src" && "$fn" "$prefix") >"$work.log" 2>&1; then
+      log "$name failed; last lines of $work.log:"; tail -n 40 "$work.log" >&2; exit 1
+    fi
+    rm -rf "$work" "$work.log"
+    touch "$prefix/.complete"
+  fi
+  echo "$prefix"
+}
+
+build_zlib() {
+  CFLAGS="$base_cflags" ./configure --static --prefix="$1"
+  make -j"$jobs" libz.a
+  make install
+}
+
+build_zstd() {
+  # The library only (no CLI); multithreading off: librdkafka compresses one batch per call.
+  make -C lib -j"$jobs" libzstd.a CFLAGS="$base_cflags" ZSTD_LEGACY_SUPPORT=0
+  make -C lib install-static install-includes install-pc PREFIX="$1" LIBDIR="$1/lib"
+}
+
+build_openssl() {
+  local os=linux-x86_64
+  [ "$TARGET_ARCH" = aarch64 ] && os=linux-aarch64
+  # OPENSSLDIR is a directory that exists nowhere: a static OpenSSL must not read whatever
+  # openssl.cnf the host distribution has (written for its own OpenSSL, possibly naming
+  # provider modules this build cannot load). CA certificates are found by librdkafka's probe
+  # of the usual system locations (see README: CA certificates), not through OPENSSLDIR.
+  ./Configure "$os" no-shared no-module no-tests no-docs no-apps \
+    --prefix="$1" --libdir=lib --openssldir=/nonexistent/ironkafka-openssl \
+    $base_cflags
+  make -j"$jobs" build_libs
+  make install_dev
+}
+
+# librdkafka's configure finds the dependencies only through pkg-config files of the builds
+# above (never the system's), and --enable-static makes it treat OpenSSL as static (so it
+# probes for the system's CA certificates itself).
+build_librdkafka() {
+  # WITH_STATIC_LIB_libcrypto is how librdkafka knows OpenSSL is linked in statically (its
+  # configure sets it only for dependencies it builds itself): it then probes the usual CA
+  # certificate locations, since the static OpenSSL's own default path exists nowhere.
+  local cflags="$base_cflags -DWITH_STATIC_LIB_libcrypto=1"
+  [ -n "$sanitize" ] && cflags="$cflags -fsanitize=$sanitize -fno-omit-frame-pointer -g"
+  PKG_CONFIG_LIBDIR="$zlib/lib/pkgconfig:$zstd/lib/pkgconfig:$openssl/lib/pkgconfig" PKG_CONFIG_PATH='' \
+  ./configure --prefix="$1" --cc="$CC" --cxx="$CXX" --enable-static \
+    --CFLAGS="$cflags" --LDFLAGS="$([ -n "$sanitize" ] && echo "-fsanitize=$sanitize")" \
+    --enable-ssl --enable-zstd --enable-zlib \
+    --disable-gssapi --disable-curl --disable-lz4-ext --disable-syslog
+  # The generated configuration is checked before anything is built with it.
+  local run=''
+  [ "$target" = host ] || run=--no-run
+  CFLAGS="$cflags" bash "$deps/librdkafka/check-config.sh" config.h "$PWD" $run
+  make -C src -j"$jobs" librdkafka.a
+  mkdir -p "$1/lib" "$1/include/librdkafka" "$1/share/ironkafka"
+  cp src/librdkafka.a "$1/lib/"
+  cp src/rdkafka.h src/rdkafka_mock.h "$1/include/librdkafka/"
+  cp config.h "$1/share/ironkafka/config.h"
+  printf '%s\n' "$cflags" > "$1/share/ironkafka/cflags"
+  echo "$1/include" > "$1/share/ironkafka/include"
+  printf '%s\n' "$1/lib/librdkafka.a" "$openssl/lib/libssl.a" "$openssl/lib/libcrypto.a" \
+    "$zstd/lib/libzstd.a" "$zlib/lib/libz.a" > "$1/share/ironkafka/link.txt"
+}
+
+zlib=$(build zlib "" build_zlib)
+zstd=$(build zstd "" build_zstd)
+openssl=$(build openssl "" build_openssl)
+build librdkafka "$sanitize $zlib $zstd $openssl" build_librdkafka
