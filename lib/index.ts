@@ -9,3 +9,4 @@ export type { MockClusterOptions, MockTopicOptions, ApiName, ErrorCodeLike } fro
 export { KafkaError, ClosedError, TimeoutError, FatalError, ConfigError } from './errors.js'
 export type { KafkaErrorProps, PersistedStatus, ConfigIssue } from './errors.js'
 export { librdkafkaVersion } from './binding.js'
+export type { CloseOnSignalsOptions } from './signals.js'

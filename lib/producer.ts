@@ -20,6 +20,7 @@
 // headers, flush, close) hands the stage over first, so call order is always kept.
 import { EventEmitter } from 'node:events'
 import { validateConfig } from './config/validate.js'
+import { closeOnSignals, type CloseOnSignalsOptions } from './signals.js'
 import type { Logger, ProducerConfig, Serializer } from './config/types.js'
 import { addon, errorName, errorDescription, type NativeEvent, type NativeProducer } from './binding.js'
 import {
@@ -227,6 +228,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   /** The name the user gave the limit (max.request.size or message.max.bytes), for errors. */
   readonly #maxMessageBytesName: string
   readonly #logger: Logger | undefined
+  #offSignals: (() => void) | undefined
 
   /**
    * Validates the whole config first (see validateConfig): a ConfigError lists every problem,
@@ -994,8 +996,25 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     return this.#closePromise
   }
 
+  /**
+   * Closes this producer when the process gets one of the signals (default SIGTERM and
+   * SIGINT), then lets the signal end the process as it would have: on the signal, the
+   * producer stops accepting sends, flushes up to `timeoutMs` (default 25000), purges what is
+   * left (so every send settles), and the signal is raised again with its default action.
+   * Off by default: a listener replaces Node's default (exit at once) for the whole process,
+   * which only the application may decide. Returns a function that unregisters it; close()
+   * unregisters it too.
+   */
+  closeOnSignals(options: CloseOnSignalsOptions = {}): () => void {
+    this.#offSignals?.()
+    const off = closeOnSignals(this, options)
+    this.#offSignals = off
+    return off
+  }
+
   async #close(timeoutMs: number): Promise<void> {
     this.#state = 'closing'
+    this.#offSignals?.()
     this.#handOver() // staged records were accepted: they go out (or fail) like the rest
     if (this.pending > 0 && !this.#fatal) {
       try {
