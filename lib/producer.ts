@@ -21,6 +21,7 @@
 import { EventEmitter } from 'node:events'
 import { validateConfig } from './config/validate.js'
 import { closeOnSignals, type CloseOnSignalsOptions } from './signals.js'
+import { fallbackCaPem } from './config/ca.js'
 import type { Logger, ProducerConfig, Serializer } from './config/types.js'
 import { addon, errorName, errorDescription, type NativeEvent, type NativeProducer } from './binding.js'
 import {
@@ -259,6 +260,8 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     this.#queueBytes = Number(resolved.librdkafka['queue.buffering.max.kbytes'] ?? 1_048_576) * 1024 || Infinity
     const native = { ...resolved.librdkafka }
     native['log.queue'] = 'true' // librdkafka logs reach us as events, on the JS thread
+    const caPem = fallbackCaPem(native)
+    if (caPem !== undefined) native['ssl.ca.pem'] = caPem
     this.#native = new addon.Producer(Object.entries(native).flat(), this.#report, this.#args)
     this.#native.onwake = () => this.#drain()
     this.#drain() // anything queued before wake-ups were enabled
