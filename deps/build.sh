@@ -63,7 +63,9 @@ build_zlib() {
 
 build_zstd() {
   # The library only (no CLI); multithreading off: librdkafka compresses one batch per call.
-  make -C lib -j"$jobs" libzstd.a CFLAGS="$base_cflags" ZSTD_LEGACY_SUPPORT=0
+  # ZSTD_NO_TRACE: zstd's tracing hooks are weak undefined symbols, which the loader would
+  # bind to any ZSTD_trace_* another library in the process happened to export.
+  make -C lib -j"$jobs" libzstd.a CFLAGS="$base_cflags -DZSTD_NO_TRACE" ZSTD_LEGACY_SUPPORT=0
   make -C lib install-static install-includes install-pc PREFIX="$1" LIBDIR="$1/lib"
 }
 
@@ -97,7 +99,9 @@ build_librdkafka() {
     --disable-gssapi --disable-curl --disable-lz4-ext --disable-syslog
   # The generated configuration is checked before anything is built with it.
   local run=''
-  [ "$target" = host ] || run=--no-run
+  # The probe runs where this machine can run it (its architecture; glibc 2.28 and static musl
+  # binaries both run here); for the other architecture it is compiled only.
+  [ "$TARGET_ARCH" = "$(uname -m)" ] || run=--no-run
   CFLAGS="$cflags" bash "$deps/librdkafka/check-config.sh" config.h "$PWD" $run
   make -C src -j"$jobs" librdkafka.a
   mkdir -p "$1/lib" "$1/include/librdkafka" "$1/share/ironkafka"

@@ -6,6 +6,7 @@
 //   npm run prebuild                 linux x64 and arm64, glibc (2.28 floor) and musl, by zig
 //   npm run prebuild -- --host       this machine's compiler only (no zig, so no Python needed);
 //                                    the result needs the build machine's glibc version
+//   npm run prebuild -- --only=x64-glibc,arm64-musl    some of the four
 //
 // prebuildify only knows node-gyp; --node-gyp points it at our build entry, which speaks
 // node-gyp's command line, reads prebuildify's PREBUILD_ARCH/PREBUILD_LIBC to pick the zig
@@ -33,7 +34,14 @@ export const PREBUILD_TARGETS = [
 ]
 
 const host = process.argv.includes('--host')
-const targets = host ? [{ arch: process.arch, libc: 'glibc', target: 'host' }] : PREBUILD_TARGETS
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',')
+const targets = host
+  ? [{ arch: process.arch, libc: 'glibc', target: 'host' }]
+  : PREBUILD_TARGETS.filter((t) => !only || only.includes(`${t.arch}-${t.libc}`))
+if (targets.length === 0) {
+  console.error(`prebuild: no target matches ${only}; known: ${PREBUILD_TARGETS.map((t) => `${t.arch}-${t.libc}`).join(', ')}`)
+  process.exit(2)
+}
 const infoPath = path.join(root, 'prebuilds', 'build-info.json')
 const info = existsSync(infoPath) ? JSON.parse(readFileSync(infoPath, 'utf8')) : {}
 
