@@ -17,6 +17,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
+import { kcat } from '../kcat-path.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const run = promisify(execFile)
@@ -92,7 +93,9 @@ function java(libs, mainClass, args, opts = {}) {
 
 export class KafkaCluster {
   /**
-   * @param {{ nodes?: number, dedicatedController?: boolean, brokerConfig?: Record<string, string|number|boolean>, heap?: string }} opts
+   * `ssl.keystore`: a PEM file (unencrypted private key and certificate chain); each broker then
+   * also listens for TLS clients (sslBootstrapServers) beside its PLAINTEXT listener.
+   * @param {{ nodes?: number, dedicatedController?: boolean, brokerConfig?: Record<string, string|number|boolean>, heap?: string, ssl?: { keystore: string } }} opts
    */
   static async start(opts = {}) {
     const c = new KafkaCluster(opts)
@@ -100,8 +103,9 @@ export class KafkaCluster {
     return c
   }
 
-  constructor({ nodes = 1, dedicatedController = false, brokerConfig = {}, heap = '384m' } = {}) {
+  constructor({ nodes = 1, dedicatedController = false, brokerConfig = {}, heap = '384m', ssl } = {}) {
     this.size = nodes
+    this.ssl = ssl
     this.dedicatedController = dedicatedController
     this.brokerConfig = brokerConfig
     this.heap = heap
@@ -118,10 +122,15 @@ export class KafkaCluster {
     return this.brokers.map((n) => `127.0.0.1:${n.port}`).join(',')
   }
 
+  /** The brokers' TLS listeners (with the ssl option). */
+  get sslBootstrapServers() {
+    return this.brokers.map((n) => `127.0.0.1:${n.sslPort}`).join(',')
+  }
+
   async #init() {
     this.libs = kafkaLibs()
     for (let id = 1; id <= this.size; id++) {
-      this.nodes.push({ id, broker: true, controller: !this.dedicatedController, port: await freePort(), controllerPort: await freePort(), proc: null, dir: path.join(this.dir, `node${id}`) })
+      this.nodes.push({ id, broker: true, controller: !this.dedicatedController, port: await freePort(), sslPort: this.ssl ? await freePort() : undefined, controllerPort: await freePort(), proc: null, dir: path.join(this.dir, `node${id}`) })
     }
     if (this.dedicatedController) {
       this.nodes.push({ id: 100, broker: false, controller: true, controllerPort: await freePort(), proc: null, dir: path.join(this.dir, 'controller') })
@@ -133,15 +142,21 @@ export class KafkaCluster {
       fs.mkdirSync(n.dir, { recursive: true })
       const listeners = []
       if (n.broker) listeners.push(`PLAINTEXT://127.0.0.1:${n.port}`)
+      const advertised = [...listeners]
+      if (n.broker && this.ssl) {
+        listeners.push(`SSL://127.0.0.1:${n.sslPort}`)
+        advertised.push(`SSL://127.0.0.1:${n.sslPort}`)
+      }
       if (n.controller) listeners.push(`CONTROLLER://127.0.0.1:${n.controllerPort}`)
       const config = {
         'process.roles': [n.broker && 'broker', n.controller && 'controller'].filter(Boolean).join(','),
         'node.id': n.id,
         'controller.quorum.voters': voters,
         listeners: listeners.join(','),
-        ...(n.broker ? { 'advertised.listeners': `PLAINTEXT://127.0.0.1:${n.port}`, 'inter.broker.listener.name': 'PLAINTEXT' } : {}),
+        ...(n.broker ? { 'advertised.listeners': advertised.join(','), 'inter.broker.listener.name': 'PLAINTEXT' } : {}),
         'controller.listener.names': 'CONTROLLER',
-        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL',
+        ...(this.ssl ? { 'ssl.keystore.type': 'PEM', 'ssl.keystore.location': this.ssl.keystore } : {}),
         'log.dirs': path.join(n.dir, 'data'),
         'num.partitions': 1,
         'default.replication.factor': rf,
@@ -187,7 +202,7 @@ export class KafkaCluster {
     const bs = from ? `127.0.0.1:${this.node(from).port}` : this.bootstrapServers
     const args = ['-b', bs, '-L', '-J', '-m', '5']
     if (topic) args.push('-t', topic)
-    const { stdout } = await run('kcat', args, { timeout: 20_000 })
+    const { stdout } = await run(kcat(), args, { timeout: 20_000 })
     return JSON.parse(stdout)
   }
 

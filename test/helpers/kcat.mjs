@@ -1,20 +1,10 @@
 // Independent reader for Kafka contents: kcat (its own librdkafka build, not ours).
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import path from 'node:path'
-import { root } from './paths.mjs'
+import { kcat } from '../../scripts/kcat-path.mjs'
 
+export { kcat }
 const run = promisify(execFile)
-
-let kcatPath
-/** kcat on PATH, or one fetched into the cache without root (scripts/fetch-kcat.sh). */
-export function kcat() {
-  kcatPath ??= execFileSync('bash', [path.join(root, 'scripts', 'fetch-kcat.sh')], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim()
-  return kcatPath
-}
 
 /**
  * Reads every message of `topic` from the beginning to the current end of each partition.
