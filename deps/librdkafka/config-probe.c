@@ -16,6 +16,11 @@
 #if !HAVE_ATOMICS_64 || !(HAVE_ATOMICS_64_ATOMIC || HAVE_ATOMICS_64_SYNC)
 #error "rd_atomic64_set() would be a non-atomic store returning the new value (HAVE_ATOMICS_64_ATOMIC/_SYNC unset)"
 #endif
+/* Without it rd_strerror() is strerror(), which is not thread-safe, and librdkafka calls it
+ * from every broker thread (CMake's build in 2.14 left it out too). */
+#if !HAVE_STRERROR_R
+#error "rd_strerror() would be the thread-unsafe strerror() (HAVE_STRERROR_R unset)"
+#endif
 /* Features the prebuilt promises (README: security protocols, compression). */
 #if !WITH_SSL
 #error "built without TLS (WITH_SSL)"
