@@ -39,6 +39,9 @@ mkdir -p "$rootfs/usr/local/lib/node_modules"
 cp -a "$npm_dir" "$rootfs/usr/local/lib/node_modules/npm"
 ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
+# The network's trust: a machine on this network trusts what this one does (an egress proxy
+# may present its own CA), so the root gets this machine's CA bundle.
+cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
 mount -t proc proc "$rootfs/proc"
 mount --bind /dev "$rootfs/dev"
 
@@ -51,5 +54,6 @@ git clone -q "$repo" "$rootfs/work/ironkafka"
 git -C "$rootfs/work/ironkafka" checkout -q "$(git -C "$repo" rev-parse HEAD)"
 log "running the quick start in the root ($(git -C "$repo" rev-parse --short HEAD))"
 chroot "$rootfs" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin TERM=dumb \
+  NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm_config_cafile=/etc/ssl/certs/ca-certificates.crt \
   bash -c 'cd /work/ironkafka && npm ci && npm run demo && npm ci && npm test'
 log "passed: npm ci && npm run demo, npm ci && npm test"
