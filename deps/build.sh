@@ -19,6 +19,8 @@
 # Cyrus SASL and Kerberos), gzip, snappy, lz4 (librdkafka's bundled copy), zstd. No libcurl,
 # so no built-in OIDC token fetching (sasl.oauthbearer.method=oidc).
 set -euo pipefail
+# A failing command inside $(...) (a fetch, a build step) must stop the build too.
+shopt -s inherit_errexit
 
 deps=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 target=${1:-host}
@@ -41,7 +43,9 @@ build() {
          | sha256sum | cut -c1-12)
   prefix="$cache/build/$target/$name-$(. "$deps/$name/pin.env"; echo "$VERSION")-$key"
   if [ ! -f "$prefix/.complete" ]; then
-    src=$(bash "$deps/fetch.sh" "$name")
+    src=$(bash "$deps/fetch.sh" "$name") || exit 1
+    # Never copy anything but a fetched source tree (an empty path would copy /).
+    [ -n "$src" ] && [ -d "$src" ] && [ "$src" != / ] || { log "no source tree for $name ('$src')"; exit 1; }
     work=$(mktemp -d "${TMPDIR:-/tmp}/ironkafka-$name.XXXXXX")
     log "building $name into $prefix"
     cp -a "$src/." "$work/src"

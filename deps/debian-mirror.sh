@@ -9,7 +9,8 @@ for f in /etc/apt/sources.list.d/*.sources; do
   uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i ~ /\/debian\/?$/) { print $i; exit } }' "$f")
   [ -n "$uri" ] && break
 done
-[ -n "$uri" ] || uri=$(grep -hsE '^deb(-src)?[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-  | grep -oE '[a-z]+://[^[:space:]]+/debian/?([[:space:]]|$)' | head -n1 | tr -d '[:space:]')
+# (grep exits 2 for a missing file, e.g. an unmatched *.list glob: not a failure here)
+[ -n "$uri" ] || uri=$( { grep -hsE '^deb(-src)?[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list || true; } \
+  | grep -oE '[a-z]+://[^[:space:]]+/debian/?([[:space:]]|$)' | head -n1 | tr -d '[:space:]' || true)
 [ -n "$uri" ] || { echo "no Debian mirror configured in /etc/apt" >&2; exit 1; }
 echo "$uri"

@@ -48,3 +48,15 @@ test('a missing LIBRDKAFKA_TARBALL path is an error, not a silent fallback', () 
   assert.equal(r.status, 2)
   assert.match(r.stderr, /does not exist/)
 })
+
+test('a dependency that cannot be fetched stops deps/build.sh at once, before any build step', () => {
+  const cache = mkdtempSync(path.join(tmpdir(), 'ironkafka-build-'))
+  const r = spawnSync('bash', [path.join(root, 'deps', 'build.sh'), 'host'], {
+    env: { ...process.env, IRONKAFKA_CACHE_DIR: cache, ZLIB_TARBALL: '/nonexistent/zlib.tar.gz' },
+    encoding: 'utf8',
+  })
+  assert.notEqual(r.status, 0)
+  assert.match(r.stderr, /ZLIB_TARBALL=\/nonexistent\/zlib.tar.gz does not exist/)
+  assert.doesNotMatch(r.stderr, /building zstd|cannot copy|No such file or directory|No rule to make/)
+  assert.equal(r.stdout, '')
+})
