@@ -22,6 +22,9 @@ set -euo pipefail
 # A failing command inside $(...) (a fetch, a build step) must stop the build too.
 shopt -s inherit_errexit
 
+# The whole script is one function, parsed before it runs, so that editing this file while a
+# build is running (it takes minutes) cannot change what the running build executes.
+main() {
 deps=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 target=${1:-host}
 eval "$(bash "$deps/toolchain.sh" "$target")"
@@ -122,3 +125,5 @@ zlib=$(build zlib "" build_zlib)
 zstd=$(build zstd "" build_zstd)
 openssl=$(build openssl "" build_openssl)
 build librdkafka "$sanitize $zlib $zstd $openssl" build_librdkafka
+}
+main "$@"

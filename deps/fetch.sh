@@ -73,9 +73,12 @@ try_debian() {
   for suite in $DEBIAN_SUITES; do
     echo "deb-src [signed-by=$keyring] $uri $suite main"
   done > "$tmp/sources.list"
+  # Check-Valid-Until off: a mirror may serve a frozen snapshot whose Release file is past its
+  # Valid-Until date. That check guards against replayed indexes; here the archive's sha256 is
+  # pinned, so a stale index can yield no other archive.
   local opts=(-q -o "Dir::Etc::SourceList=$tmp/sources.list" -o Dir::Etc::SourceParts=/dev/null
               -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache"
-              -o APT::Sandbox::User=root)
+              -o Acquire::Check-Valid-Until=false -o APT::Sandbox::User=root)
   log "trying Debian source package $DEBIAN_PACKAGE $DEBIAN_UPSTREAM ($DEBIAN_SUITES)"
   if ! apt-get "${opts[@]}" update >"$tmp/log" 2>&1; then
     log "apt-get update failed:"; tail -n 5 "$tmp/log" >&2; rm -rf "$tmp"; return 1

@@ -25,8 +25,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ironkafka-kcat.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/debs" "$tmp/root"
 echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $VERSION_CODENAME main" > "$tmp/sources.list"
+# (Check-Valid-Until off: the mirror may serve a frozen snapshot; see deps/fetch.sh.)
 opts=(-q -o "Dir::Etc::SourceList=$tmp/sources.list" -o Dir::Etc::SourceParts=/dev/null
       -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache" -o "Dir::State::status=/var/lib/dpkg/status"
+      -o Acquire::Check-Valid-Until=false
       -o APT::Sandbox::User="$(id -un)")
 log "fetching kcat $KCAT_VERSION ($VERSION_CODENAME) and the libraries it needs"
 apt-get "${opts[@]}" update >"$tmp/log" 2>&1 || { tail -n 5 "$tmp/log" >&2; exit 1; }

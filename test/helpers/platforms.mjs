@@ -53,6 +53,8 @@ function privateApt(tmp, arch, suite) {
     '-q', '-o', `Dir::Etc::SourceList=${tmp}/sources.list`, '-o', 'Dir::Etc::SourceParts=/dev/null',
     '-o', `Dir::State::Lists=${tmp}/lists`, '-o', `Dir::Cache=${tmp}/cache`, '-o', `APT::Architecture=${arch}`,
     '-o', `APT::Architectures::=${arch}`, '-o', 'Dir::State::status=/dev/null', '-o', 'APT::Sandbox::User=root',
+    // the mirror may serve a frozen snapshot whose Release is past Valid-Until (see deps/fetch.sh)
+    '-o', 'Acquire::Check-Valid-Until=false',
   ]
   run('apt-get', [...opts, 'update'], { timeout: 300_000 })
   return (args, cwd) => run('apt-get', [...opts, ...args], { cwd, timeout: 600_000 })
