@@ -126,10 +126,15 @@ obtain
 mkdir -p "$src_root"
 tmp=$(mktemp -d "$src_root/.extract.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-tar -xf "$cached" -C "$tmp" --strip-components=1
-echo "$SHA256" > "$tmp/.ironkafka-sha256"
+# cmake's own tar reads every format the pins use (.tar.gz, .tar.xz) where a fresh machine may
+# have no xz; cmake is needed for the build anyway.
+(cd "$tmp" && cmake -E tar xf "$cached")
+top=$(find "$tmp" -mindepth 1 -maxdepth 1)
+[ "$(echo "$top" | wc -l)" = 1 ] && [ -d "$top" ] || { log "$ARCHIVE does not hold one top directory"; exit 5; }
+echo "$SHA256" > "$top/.ironkafka-sha256"
 rm -rf "$src_dir"
-mv "$tmp" "$src_dir"
+mv "$top" "$src_dir"
+rm -rf "$tmp"
 trap - EXIT
 log "$name $VERSION ready in $src_dir"
 echo "$src_dir"
