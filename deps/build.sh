@@ -53,8 +53,16 @@ build() {
     log "building $name into $prefix"
     cp -a "$src/." "$work/src"
     rm -rf "$prefix"; mkdir -p "$prefix"
-    if ! (cd "$work/src" && "$fn" "$prefix") >"$work.log" 2>&1; then
-      log "$name failed; last lines of $work.log:"; tail -n 40 "$work.log" >&2; exit 1
+    # Not inside `if !` or `||`: such a context switches errexit off for the whole recipe
+    # (even a `set -e` inside it), which then runs on past a failed step and is cached as
+    # complete. A plain command with errexit paused around it keeps it on inside.
+    local rc
+    set +e
+    (set -e; cd "$work/src"; "$fn" "$prefix") >"$work.log" 2>&1
+    rc=$?
+    set -e
+    if [ "$rc" -ne 0 ]; then
+      log "$name failed (exit $rc); last lines of $work.log:"; tail -n 40 "$work.log" >&2; exit 1
     fi
     rm -rf "$work" "$work.log"
     touch "$prefix/.complete"
@@ -90,18 +98,19 @@ build_openssl() {
   make install_dev
 }
 
-# librdkafka's configure finds the dependencies only through pkg-config files of the builds
-# above (never the system's), and --enable-static makes it treat OpenSSL as static (so it
-# probes for the system's CA certificates itself).
+# librdkafka's configure finds the dependencies by compile checks against the builds above,
+# named by -I/-L, never the system's: pkg-config is switched off (PKG_CONFIG=false), so the
+# result is the same on a machine without pkg-config (a fresh one) as on one with it.
 build_librdkafka() {
   # WITH_STATIC_LIB_libcrypto is how librdkafka knows OpenSSL is linked in statically (its
   # configure sets it only for dependencies it builds itself): it then probes the usual CA
   # certificate locations, since the static OpenSSL's own default path exists nowhere.
   local cflags="$base_cflags -DWITH_STATIC_LIB_libcrypto=1"
   [ -n "$sanitize" ] && cflags="$cflags -fsanitize=$sanitize -fno-omit-frame-pointer -g"
-  PKG_CONFIG_LIBDIR="$zlib/lib/pkgconfig:$zstd/lib/pkgconfig:$openssl/lib/pkgconfig" PKG_CONFIG_PATH='' \
-  ./configure --prefix="$1" --cc="$CC" --cxx="$CXX" --enable-static \
-    --CFLAGS="$cflags" --LDFLAGS="$([ -n "$sanitize" ] && echo "-fsanitize=$sanitize")" \
+  local dirs=("$openssl" "$zstd" "$zlib") d incs='' libdirs=''
+  for d in "${dirs[@]}"; do incs="$incs -I$d/include"; libdirs="$libdirs -L$d/lib"; done
+  PKG_CONFIG=false ./configure --prefix="$1" --cc="$CC" --cxx="$CXX" --enable-static \
+    --CFLAGS="$cflags$incs" --LDFLAGS="$libdirs$([ -n "$sanitize" ] && echo " -fsanitize=$sanitize")" \
     --enable-ssl --enable-zstd --enable-zlib \
     --disable-gssapi --disable-curl --disable-lz4-ext --disable-syslog
   # The generated configuration is checked before anything is built with it.
@@ -119,6 +128,8 @@ build_librdkafka() {
   echo "$1/include" > "$1/share/ironkafka/include"
   printf '%s\n' "$1/lib/librdkafka.a" "$openssl/lib/libssl.a" "$openssl/lib/libcrypto.a" \
     "$zstd/lib/libzstd.a" "$zlib/lib/libz.a" > "$1/share/ironkafka/link.txt"
+  local lib
+  for lib in $(cat "$1/share/ironkafka/link.txt"); do [ -s "$lib" ] || { echo "missing $lib"; return 1; }; done
 }
 
 zlib=$(build zlib "" build_zlib)

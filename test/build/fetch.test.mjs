@@ -60,3 +60,18 @@ test('a dependency that cannot be fetched stops deps/build.sh at once, before an
   assert.doesNotMatch(r.stderr, /building zstd|cannot copy|No such file or directory|No rule to make/)
   assert.equal(r.stdout, '')
 })
+
+test('a failing build step stops deps/build.sh and caches nothing as complete', () => {
+  const cache = mkdtempSync(path.join(tmpdir(), 'ironkafka-build-'))
+  // zlib's configure runs its compiler first: a compiler that always fails breaks the first step.
+  const r = spawnSync('bash', [path.join(root, 'deps', 'build.sh'), 'host'], {
+    env: { ...process.env, IRONKAFKA_CACHE_DIR: cache, CC: 'false' },
+    encoding: 'utf8',
+  })
+  assert.notEqual(r.status, 0)
+  assert.match(r.stderr, /zlib failed \(exit \d+\)/)
+  assert.doesNotMatch(r.stderr, /building zstd/)
+  const built = path.join(cache, 'build', 'host')
+  const complete = existsSync(built) ? readdirSync(built).filter((d) => existsSync(path.join(built, d, '.complete'))) : []
+  assert.deepEqual(complete, [])
+})

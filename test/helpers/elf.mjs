@@ -9,8 +9,10 @@ export function needed(file) {
   return [...readelf(['-d'], file).matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1])
 }
 
-/** The only libraries a self-contained addon may need: the C library's parts and its loader. */
-export const LIBC_PARTS = /^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|ld-linux-(x86-64|aarch64)\.so\.[12]|libc\.musl-(x86_64|aarch64)\.so\.1|ld-musl-(x86_64|aarch64)\.so\.1)$/
+/** The only libraries a self-contained glibc addon may need: the C library's parts and its loader. */
+export const LIBC_PARTS = /^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|ld-linux-(x86-64|aarch64)\.so\.[12])$/
+/** The same for musl, whose dynamic linker is its libc and answers to the name libc.so. */
+export const MUSL_PARTS = /^(libc\.so|libc\.musl-(x86_64|aarch64)\.so\.1|ld-musl-(x86_64|aarch64)\.so\.1)$/
 
 /** Symbol versions the file requires (GLIBC_2.17, GLIBCXX_3.4.29, ...). */
 export function requiredVersions(file) {
