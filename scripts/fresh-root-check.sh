@@ -38,6 +38,7 @@ npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")/lib/node_m
 mkdir -p "$rootfs/usr/local/lib/node_modules"
 cp -a "$npm_dir" "$rootfs/usr/local/lib/node_modules/npm"
 ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
+ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
 # The network's trust: a machine on this network trusts what this one does (an egress proxy
 # may present its own CA), so the root gets this machine's CA bundle.

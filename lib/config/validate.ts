@@ -318,12 +318,21 @@ const MANAGED: Record<string, string> = {
   'delivery.report.only.error': 'every send() settles from its delivery report; reports only for errors would leave successful sends pending forever',
 }
 
-/** Properties librdkafka knows but this build or platform cannot use. */
+/**
+ * Properties librdkafka knows but this build or platform cannot use. ironkafka's librdkafka is
+ * built without libcurl (deps/build.sh), so librdkafka's own OIDC token fetching and its HTTPS
+ * settings are unavailable: every sasl.oauthbearer.* property but sasl.oauthbearer.config
+ * belongs to it (test/config/table.test.mjs holds this list to librdkafka's own verdict).
+ */
 const NOT_IN_THIS_BUILD: Record<string, string> = {
-  'plugin.library.paths': "librdkafka loads plugins with dlopen, which ironkafka's statically linked librdkafka does not include",
+  'plugin.library.paths': "plugins are shared libraries linked against a shared librdkafka; ironkafka's librdkafka is inside the addon with its symbols hidden, so a plugin could not use it",
   ...(process.platform === 'win32'
     ? {}
     : { 'ssl.ca.certificate.stores': 'it names Windows certificate stores, so it only works on Windows; use ssl.ca.location' }),
+  ...Object.fromEntries(
+    PROPERTIES.filter((p) => (p.name.startsWith('sasl.oauthbearer.') && p.name !== 'sasl.oauthbearer.config') || p.name.startsWith('https.'))
+      .map((p) => [p.name, "librdkafka's built-in OIDC token fetching and HTTPS client need libcurl, which ironkafka's build leaves out; OAUTHBEARER works with sasl.oauthbearer.config (unsecured tokens)"]),
+  ),
 }
 
 // ---------------------------------------------------------------------------------------

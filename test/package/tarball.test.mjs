@@ -55,7 +55,7 @@ test('packed tarball installs without scripts, adds at most 3 packages, and runs
   writeFileSync(path.join(app, 'bad.json'), JSON.stringify({ acks: 1 }))
   const npx = (file) => spawnSync('npx', ['--no-install', 'ironkafka', 'check-config', file], { cwd: app, encoding: 'utf8', env: { ...process.env, BROKERS: 'k:9092' } })
   const good = npx('good.properties')
-  assert.equal(good.status, 0, good.stdout + good.stderr)
+  assert.equal(good.status, 0, `${good.error ?? ''}${good.stdout}${good.stderr}`)
   assert.match(good.stdout, /valid, 0 errors/)
   const bad = npx('bad.json')
   assert.equal(bad.status, 1, bad.stdout + bad.stderr)
