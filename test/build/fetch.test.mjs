@@ -49,12 +49,18 @@ test('a missing LIBRDKAFKA_TARBALL path is an error, not a silent fallback', () 
   assert.match(r.stderr, /does not exist/)
 })
 
-test('a dependency that cannot be fetched stops deps/build.sh at once, before any build step', () => {
+/** Runs deps/build.sh host with an empty cache and the extra environment; returns the cache too. */
+function buildWithEmptyCache(env) {
   const cache = mkdtempSync(path.join(tmpdir(), 'ironkafka-build-'))
   const r = spawnSync('bash', [path.join(root, 'deps', 'build.sh'), 'host'], {
-    env: { ...process.env, IRONKAFKA_CACHE_DIR: cache, ZLIB_TARBALL: '/nonexistent/zlib.tar.gz' },
+    env: { ...process.env, IRONKAFKA_CACHE_DIR: cache, ...env },
     encoding: 'utf8',
   })
+  return { r, cache }
+}
+
+test('a dependency that cannot be fetched stops deps/build.sh at once, before any build step', () => {
+  const { r } = buildWithEmptyCache({ ZLIB_TARBALL: '/nonexistent/zlib.tar.gz' })
   assert.notEqual(r.status, 0)
   assert.match(r.stderr, /ZLIB_TARBALL=\/nonexistent\/zlib.tar.gz does not exist/)
   assert.doesNotMatch(r.stderr, /building zstd|cannot copy|No such file or directory|No rule to make/)
@@ -62,12 +68,8 @@ test('a dependency that cannot be fetched stops deps/build.sh at once, before an
 })
 
 test('a failing build step stops deps/build.sh and caches nothing as complete', () => {
-  const cache = mkdtempSync(path.join(tmpdir(), 'ironkafka-build-'))
   // zlib's configure runs its compiler first: a compiler that always fails breaks the first step.
-  const r = spawnSync('bash', [path.join(root, 'deps', 'build.sh'), 'host'], {
-    env: { ...process.env, IRONKAFKA_CACHE_DIR: cache, CC: 'false' },
-    encoding: 'utf8',
-  })
+  const { r, cache } = buildWithEmptyCache({ CC: 'false' })
   assert.notEqual(r.status, 0)
   assert.match(r.stderr, /zlib failed \(exit \d+\)/)
   assert.doesNotMatch(r.stderr, /building zstd/)
