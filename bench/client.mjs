@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
-const { runPerf } = require('../dist/perf.js')
+const { runPerf } = require('../dist/cli/perf.js')
 
 const result = await runPerf(JSON.parse(process.argv[2]))
 process.stdout.write(JSON.stringify(result) + '\n')

@@ -53,7 +53,7 @@ const TARGETS = { produce: 0.8, callback: 0.8, awaited: 0.6, batch: 0.8 }
 // ---------------------------------------------------------------------------------------
 const log = (s) => process.stderr.write(s + '\n')
 const { validateConfig } = require(path.join(root, 'dist/config/validate.js'))
-const { BrokerProcess } = require(path.join(root, 'dist/perf.js'))
+const { BrokerProcess } = require(path.join(root, 'dist/cli/perf.js'))
 
 /** The producer settings every run uses, and what they resolve to in librdkafka's names. */
 function settings(extra = {}) {

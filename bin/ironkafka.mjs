@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `ironkafka` command (npx ironkafka ...). The implementation is lib/cli.ts.
+// The `ironkafka` command (npx ironkafka ...). The implementation is lib/cli/main.ts.
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
-const { main } = require('../dist/cli.js')
+const { main } = require('../dist/cli/main.js')
 process.exitCode = await main(process.argv.slice(2))

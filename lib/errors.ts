@@ -1,5 +1,18 @@
 // Error classes. KafkaError is handed to the addon at load time, so errors made in C++ and
 // errors made here are the same class with the same fields.
+//
+// Which input errors are which (one rule for every call):
+// - a value of the wrong type or shape (a record that is not an object, a topic that is not
+//   a string, a partition that is not an integer, headers, timestamps, a hole in a batch, a
+//   serializer's result, a deadline) is a TypeError, thrown synchronously by the call;
+// - a well-formed record that Kafka or this producer's limits would refuse (an illegal topic
+//   name, a record over max.request.size or buffer.memory) is a KafkaError with Kafka's code
+//   (TOPIC_EXCEPTION, MSG_SIZE_TOO_LARGE), also thrown synchronously, before anything is
+//   queued;
+// - the producer's state (closed, fatal) is a ClosedError or FatalError, reported the way the
+//   send reports its outcome: a rejected promise, the callback, or thrown by produce().
+import { addon } from './core/native.js'
+import { ERR } from './core/codes.js'
 
 /** Whether a failed record may have been written anyway (librdkafka's message status). */
 export type PersistedStatus = 'not-persisted' | 'possibly-persisted' | 'persisted'
@@ -47,14 +60,14 @@ export class KafkaError extends Error {
 /** The producer was closed (or is closing) when the call was made. */
 export class ClosedError extends KafkaError {
   constructor(message = 'producer is closed', props: Partial<KafkaErrorProps> = {}) {
-    super(message, { code: '_DESTROY', errno: -197, ...props })
+    super(message, { code: '_DESTROY', errno: ERR._DESTROY, ...props })
   }
 }
 
 /** A deadline passed: flush(), close(), connect(), or max.block.ms for a waiting record. */
 export class TimeoutError extends KafkaError {
   constructor(message: string, props: Partial<KafkaErrorProps> = {}) {
-    super(message, { code: '_TIMED_OUT', errno: -185, ...props })
+    super(message, { code: '_TIMED_OUT', errno: ERR._TIMED_OUT, ...props })
   }
 }
 
@@ -134,9 +147,12 @@ export class ConfigError extends KafkaError {
     const lines = issues.map((i) => `  - ${i.key === '' ? '' : `${i.key}: `}${i.message}`)
     super(`invalid producer config (${n} problem${n === 1 ? '' : 's'}):\n${lines.join('\n')}`, {
       code: '_INVALID_ARG',
-      errno: -186,
+      errno: ERR._INVALID_ARG,
     })
     this.issues = issues
     this.warnings = warnings
   }
 }
+
+// Native code builds real KafkaErrors (code, retriable, fatal, abortable) from here on.
+addon.setErrorClass(KafkaError)

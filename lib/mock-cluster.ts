@@ -1,7 +1,8 @@
 // librdkafka's in-process mock cluster, for users' own tests and the demo: real Kafka
 // protocol on loopback ports, no broker to install, with fault injection. Broker ids are
 // librdkafka's (1..N).
-import { addon, errorCode, errorName, type NativeMockCluster } from './binding.js'
+import { addon, type NativeMockCluster } from './core/native.js'
+import { errorCode, errorName } from './core/codes.js'
 import { KafkaError } from './errors.js'
 
 export interface MockClusterOptions {

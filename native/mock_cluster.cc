@@ -3,7 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "worker.h"
+#include "common/args.h"
+#include "common/worker.h"
 
 namespace ironkafka {
 
@@ -32,7 +33,7 @@ Napi::Function MockCluster::Define(Napi::Env env) {
 
 // new NativeMockCluster(brokerCount)
 MockCluster::MockCluster(const Napi::CallbackInfo& info)
-    : Napi::ObjectWrap<MockCluster>(info), addon_(info.Env().GetInstanceData<Addon>()) {
+    : Napi::ObjectWrap<MockCluster>(info), state_(EnvState::Of(info.Env())) {
   Napi::Env env = info.Env();
   int brokers = Int(info, 0, "brokers");
   char errstr[512];
@@ -40,18 +41,18 @@ MockCluster::MockCluster(const Napi::CallbackInfo& info)
   // The host handle only carries the cluster; it never produces, so keep it quiet.
   rd_kafka_conf_set(conf.get(), "log_level", "3", errstr, sizeof(errstr));
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof(errstr));
-  if (!rk) throw addon_->MakeError(env, RD_KAFKA_RESP_ERR__FAIL, errstr);
+  if (!rk) throw state_->errors.Make(env, RD_KAFKA_RESP_ERR__FAIL, errstr);
   conf.release();
   h_.rk.reset(rk);
   h_.cluster.reset(rd_kafka_mock_cluster_new(rk, brokers));
   if (!h_.cluster) {
-    throw addon_->MakeError(env, RD_KAFKA_RESP_ERR__FAIL, "rd_kafka_mock_cluster_new failed");
+    throw state_->errors.Make(env, RD_KAFKA_RESP_ERR__FAIL, "rd_kafka_mock_cluster_new failed");
   }
-  addon_->Track(this);
+  state_->teardown.Track(this);
 }
 
 rd_kafka_mock_cluster_t* MockCluster::Cluster(Napi::Env env) {
-  if (!h_.cluster) throw addon_->MakeError(env, RD_KAFKA_RESP_ERR__DESTROY, "mock cluster is closed");
+  if (!h_.cluster) throw state_->errors.Make(env, RD_KAFKA_RESP_ERR__DESTROY, "mock cluster is closed");
   return h_.cluster.get();
 }
 
@@ -131,7 +132,7 @@ Napi::Value MockCluster::SetTopicError(const Napi::CallbackInfo& info) {
 
 // close() -> Promise<void>: the mock's broker threads are joined off the JS thread.
 Napi::Value MockCluster::Close(const Napi::CallbackInfo& info) {
-  addon_->Untrack(this);
+  state_->teardown.Untrack(this);
   auto handles = std::make_shared<MockHandles>(std::move(h_));
   return PromiseWorker<bool>::Run(
       info.Env(), Value(), "ironkafka.mock.destroy",
@@ -143,12 +144,12 @@ Napi::Value MockCluster::Close(const Napi::CallbackInfo& info) {
 }
 
 void MockCluster::TeardownNow() {
-  addon_->Untrack(this);
+  state_->teardown.Untrack(this);
   h_.Reset();
 }
 
 MockCluster::~MockCluster() {
-  addon_->Untrack(this);
+  state_->teardown.Untrack(this);
   if (!h_.rk) return;
   auto handles = std::make_shared<MockHandles>(std::move(h_));
   DestroyInBackground([handles]() mutable { handles.reset(); });

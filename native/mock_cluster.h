@@ -11,8 +11,8 @@
 
 #include <memory>
 
-#include "addon.h"
-#include "handles.h"
+#include "common/env.h"
+#include "common/handles.h"
 
 namespace ironkafka {
 
@@ -52,7 +52,7 @@ class MockCluster : public Napi::ObjectWrap<MockCluster>, public Teardown {
   Napi::Value SetTopicError(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
-  Addon* addon_;
+  EnvState* state_;
   MockHandles h_;
 };
 

@@ -1,38 +1,24 @@
-// Native side of a producer: a mechanical map of librdkafka's producer C API.
+// Native side of a producer: a mechanical map of librdkafka's producer C API over the
+// client core (client.h).
 //
 // No policy lives here (no validation beyond what protects memory, no retries, no state
-// machine, no promises per message): lib/producer.ts decides everything and calls in with
-// plain, already-validated values.
+// machine, no promises per message): lib/producer/ decides everything and calls in with
+// plain, already-validated values in typed-array rows.
 //
-// Threading: librdkafka's threads only ever touch `Wake` (queue became non-empty ->
-// one coalesced non-blocking thread-safe-function call). Everything else runs on the JS
-// thread, except rd_kafka_flush / rd_kafka_destroy, which run on the generic PromiseWorker.
-//
-// Ownership:
-//  - the Producer owns rk_, queue_, topics_ and cur_ (RAII, see handles.h); close() moves them
-//    into the destroy worker, the env cleanup hook destroys them in place, and a producer
-//    collected without close() hands them to a detached thread (never blocking the JS thread);
-//  - the Wake state is owned by the thread-safe function and freed in its finalizer, so a
-//    late wake-up never reaches a freed Producer;
-//  - the report and args buffers are Float64Arrays owned by JS; we hold references to them
-//    for our lifetime.
+// Ownership: the Producer owns its Client (the handles); the report, row and header-length
+// arrays are Float64Arrays owned by JS, referenced for the Producer's lifetime.
 #pragma once
 
 #include <napi.h>
 
-#include <atomic>
-#include <memory>
-#include <vector>
+#include <optional>
 
-#include "addon.h"
-#include "handles.h"
+#include "client.h"
 
 namespace ironkafka {
 
-class Producer;
-
-// Columns of one delivery-report row in the shared Float64Array (all values fit a double:
-// offsets < 2^53, ids are JS-assigned integers).
+// Columns of one delivery-report row in the shared report array (all values fit a double:
+// offsets < 2^53, ids are JS-assigned integers). Exported as Producer.REPORT_COLUMNS.
 enum ReportColumn : uint32_t {
   kReportId = 0,
   kReportPartition,
@@ -43,69 +29,31 @@ enum ReportColumn : uint32_t {
   kReportStride
 };
 
-// produce()'s numeric arguments, in the Float64Array `args` shared with JS.
-enum ProduceArg : uint32_t { kArgTopic = 0, kArgPartition, kArgTimestamp, kArgId, kProduceArgCount };
-
-// Columns of one record row of produceMany(): the numbers of a record whose key and value
-// bytes lie one after the other in the arena Buffer (a length of -1 means null). kRowError
-// is written back: the record's produce result.
-enum ManyColumn : uint32_t {
+// Columns of one record row of produce(): the numbers of a record whose bytes lie one after
+// the other in the arena Buffer: key, value, then each header's name and value (a length of
+// -1 means null). The header lengths are pairs in the header-length array, from kRowHeaderAt.
+// kRowError is written back: the record's produce result. Exported as Producer.ROW_COLUMNS.
+enum RowColumn : uint32_t {
   kRowTopic = 0,
   kRowPartition,
   kRowTimestamp,
   kRowId,
   kRowKeyLen,
   kRowValueLen,
+  kRowHeaderCount,
+  kRowHeaderAt,
   kRowError,
   kRowStride
 };
 
-struct Wake {
-  static void CallJs(Napi::Env env, Napi::Function, Wake* wake, void*);
-  using Tsfn = Napi::TypedThreadSafeFunction<Wake, void, CallJs>;
-
-  std::atomic<bool> signalled{false};
-  Producer* owner = nullptr;  // read and cleared on the JS thread only
-  Tsfn tsfn;
-};
-
-// All librdkafka handles of one producer, so they can move as one to whoever destroys them.
-// Declaration order matters: members are destroyed in reverse, and the event, topics and
-// queue all reference rk. Move assignment is deleted because it would release them in
-// declaration order (rk first: a use-after-free AddressSanitizer caught); Reset() is the
-// in-place release.
-struct ProducerHandles {
-  KafkaPtr rk;
-  QueuePtr queue;
-  std::vector<TopicPtr> topics;
-  EventPtr cur;  // a delivery-report event only partly copied out by Drain
-
-  ProducerHandles() = default;
-  ProducerHandles(ProducerHandles&&) = default;
-  ProducerHandles& operator=(ProducerHandles&&) = delete;
-  ~ProducerHandles() { Reset(); }
-  void Reset() {
-    cur.reset();
-    topics.clear();
-    queue.reset();
-    rk.reset();
-  }
-};
-
-class Producer : public Napi::ObjectWrap<Producer>, public Teardown {
+class Producer : public Napi::ObjectWrap<Producer> {
  public:
   static Napi::Function Define(Napi::Env env);
   explicit Producer(const Napi::CallbackInfo& info);
-  ~Producer() override;
-  void TeardownNow() override;
 
  private:
-  friend struct Wake;
-  static void OnQueueNonEmpty(rd_kafka_t* rk, void* opaque);
-
   Napi::Value Topic(const Napi::CallbackInfo& info);
   Napi::Value Produce(const Napi::CallbackInfo& info);
-  Napi::Value ProduceMany(const Napi::CallbackInfo& info);
   Napi::Value Drain(const Napi::CallbackInfo& info);
   Napi::Value Flush(const Napi::CallbackInfo& info);
   Napi::Value Metadata(const Napi::CallbackInfo& info);
@@ -118,22 +66,10 @@ class Producer : public Napi::ObjectWrap<Producer>, public Teardown {
   Napi::Value TestFatalError(const Napi::CallbackInfo& info);
   Napi::Value Name(const Napi::CallbackInfo& info);
 
-  rd_kafka_t* Handle(Napi::Env env);  // throws once closed
-  void StopWakeups();
-  std::shared_ptr<ProducerHandles> TakeHandles() {
-    return std::make_shared<ProducerHandles>(std::move(h_));
-  }
-
-  Addon* addon_;
-  Wake* wake_ = nullptr;
   Napi::Reference<Napi::Float64Array> reportRef_;
   double* report_ = nullptr;
-  Napi::Reference<Napi::Float64Array> argsRef_;
-  double* args_ = nullptr;
   uint32_t reportRows_ = 0;
-  std::atomic<int> blockingCalls_{0};
-
-  ProducerHandles h_;
+  std::optional<Client> client_;
 };
 
 }  // namespace ironkafka

@@ -674,9 +674,35 @@ function finish(settings: Record<string, ResolvedSetting>, warnings: ConfigIssue
  */
 export function validateConfig(input: unknown): ResolvedConfig {
   const report = checkConfig(input)
-  if (!report.ok) throw new ConfigError(report.errors, report.warnings)
+  const errors = [...report.errors, ...producerIssues(report.resolved)]
+  if (errors.length > 0) throw new ConfigError(errors, report.warnings)
   return report.resolved
 }
+
+/**
+ * What a producer about to be created needs beyond the config's own rules: brokers to talk
+ * to, room for records, and no feature this version lacks. new Producer() and
+ * `ironkafka check-config` both apply it, so they agree on every config.
+ */
+export function producerIssues(resolved: ResolvedConfig): ConfigIssue[] {
+  const out: ConfigIssue[] = []
+  const servers = resolved.librdkafka['metadata.broker.list']
+  if (typeof servers !== 'string' || servers.trim() === '') {
+    out.push({ key: 'bootstrap.servers', rule: 'required', message: 'bootstrap.servers is required: a comma-separated list of host:port (is an environment variable unset?)' })
+  }
+  const kbytes = Number(resolved.librdkafka['queue.buffering.max.kbytes'] ?? MIN_BUFFER_KBYTES)
+  if (kbytes < MIN_BUFFER_KBYTES) {
+    const key = resolved.settings['queue.buffering.max.kbytes']?.keys[0] ?? 'buffer.memory'
+    out.push({ key, rule: 'minimum', message: `${key} must be at least ${MIN_BUFFER_KBYTES * 1024} bytes (${MIN_BUFFER_KBYTES} KiB): each buffered record also takes about 512 bytes` })
+  }
+  if (resolved.librdkafka['transactional.id'] !== undefined) {
+    out.push({ key: 'transactional.id', rule: 'not-available', message: 'transactions are not available in this version of ironkafka; remove transactional.id' })
+  }
+  return out
+}
+
+/** The smallest buffer.memory a producer takes (KiB): room for a useful number of records. */
+const MIN_BUFFER_KBYTES = 16
 
 /**
  * The same validation as a zod schema, to embed in an application's own config schema:

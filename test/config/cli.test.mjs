@@ -3,11 +3,12 @@
 import test from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { Producer, ConfigError } from 'ironkafka'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { root } from '../helpers/paths.mjs'
-import { parseProperties, expandEnv } from '../../dist/config/file.js'
+import { parseProperties, expandEnv } from '../../dist/cli/config-file.js'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ironkafka-cli-'))
 const bin = path.join(root, 'bin', 'ironkafka.mjs')
@@ -149,4 +150,30 @@ test('${ENV} expansion: set, unset, fallback, empty, escaped', () => {
   assert.deepEqual(expandEnv('${EMPTY:-fb}', env), { value: 'fb', missing: [] })
   assert.deepEqual(expandEnv('[${EMPTY}]', env), { value: '[]', missing: [] })
   assert.deepEqual(expandEnv('$${A}', env), { value: '${A}', missing: [] })
+})
+
+test('--help works on every subcommand, and --version prints the package version', () => {
+  for (const args of [['--help'], ['check-config', '--help'], ['perf-test', '--help'], ['check-config', '-h']]) {
+    const r = cli(args)
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`)
+    assert.match(r.out, /ironkafka check-config/)
+  }
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
+  const v = cli(['--version'])
+  assert.equal(v.code, 0, v.err)
+  assert.equal(v.out.trim(), `ironkafka ${version}`)
+})
+
+test('check-config gives the verdict new Producer() gives: what a producer needs counts too', () => {
+  for (const config of [{ 'bootstrap.servers': 'k:9092', 'transactional.id': 'tx' }, { 'bootstrap.servers': '' }, { 'bootstrap.servers': 'k:9092', 'buffer.memory': 1 }]) {
+    const r = cli(['check-config', file('agree.json', JSON.stringify(config))])
+    let producerError
+    try {
+      new Producer(config)
+    } catch (e) {
+      producerError = e
+    }
+    assert.ok(producerError instanceof ConfigError, JSON.stringify(config))
+    assert.equal(r.code, 1, `${JSON.stringify(config)}: check-config said ${r.out}`)
+  }
 })

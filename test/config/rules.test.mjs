@@ -240,7 +240,7 @@ test('out-of-range and wrongly typed values name the key and the allowed range o
 })
 
 test('all problems are reported at once, and validateConfig throws them in one ConfigError', () => {
-  const config = { 'lingr.ms': 1, acks: 1, 'group.id': 'g', 'batch.size': -1, 'linger.ms': 5, 'queue.buffering.max.ms': 6, retries: 0 }
+  const config = { 'bootstrap.servers': 'k:9092', 'lingr.ms': 1, acks: 1, 'group.id': 'g', 'batch.size': -1, 'linger.ms': 5, 'queue.buffering.max.ms': 6, retries: 0 }
   const r = checkConfig(config)
   assert.deepEqual(r.errors.map((e) => e.key).sort(), ['acks', 'batch.size', 'group.id', 'lingr.ms', 'queue.buffering.max.ms', 'retries'])
   assert.throws(() => validateConfig(config), (e) => {

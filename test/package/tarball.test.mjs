@@ -26,7 +26,7 @@ test('packed tarball installs without scripts, adds at most 3 packages, and runs
   const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], root))
   const files = packed.files.map((f) => f.path)
   assert.ok(statSync(path.join(dir, packed.filename)).size <= 30 * 1024 * 1024, `tarball is ${statSync(path.join(dir, packed.filename)).size} bytes`)
-  for (const f of ['prebuilds/linux-x64/ironkafka.glibc.node', 'deps/build.sh', 'deps/openssl/pin.env', 'deps/librdkafka/check-config.sh', 'bin/ironkafka.mjs', 'dist/cli.js', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'CMakeLists.txt', 'binding.gyp']) {
+  for (const f of ['prebuilds/linux-x64/ironkafka.glibc.node', 'deps/build.sh', 'deps/openssl/pin.env', 'deps/librdkafka/check-config.sh', 'bin/ironkafka.mjs', 'dist/cli/main.js', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'CMakeLists.txt', 'binding.gyp']) {
     assert.ok(files.includes(f), `${f} missing from the tarball`)
   }
   assert.ok(!files.some((f) => /^deps\/[^/]+\/src\//.test(f) || f.startsWith('build/') || f.startsWith('test/')), 'tarball holds only the package')

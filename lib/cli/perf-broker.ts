@@ -2,7 +2,7 @@
 // process. argv[2] is JSON { brokers, topics: [{ name, partitions }] }. Prints
 // { bootstrap } as one line once the topics exist; exits when stdin closes (the parent ended
 // or stopped it), so it can never outlive the benchmark.
-import { MockCluster } from './mock-cluster.js'
+import { MockCluster } from '../mock-cluster.js'
 
 async function main(): Promise<void> {
   const { brokers, topics } = JSON.parse(process.argv[2] ?? '{}') as { brokers?: number; topics?: Array<{ name: string; partitions: number }> }

@@ -2,12 +2,16 @@
 // (JSON or Java .properties, ${ENV} expanded), validates it exactly as new Producer() would,
 // prints errors and warnings, and exits 1 when the config cannot work. It never loads the
 // native addon and never contacts a broker.
-import { checkConfig } from './config/validate.js'
-import { readConfigFile, type ConfigFormat } from './config/file.js'
-import type { ConfigIssue } from './errors.js'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { checkConfig, producerIssues } from '../config/validate.js'
+import { readConfigFile, type ConfigFormat } from './config-file.js'
+import type { ConfigIssue } from '../errors.js'
 import { PERF_MODES, type PerfMode } from './perf-modes.js'
 
 const USAGE = `Usage:
+  ironkafka --version
+
   ironkafka check-config <file | -> [--json] [--format json|properties]
 
   Validates a producer config (JSON object or Java .properties; \${VAR} and \${VAR:-default}
@@ -37,11 +41,24 @@ interface Io {
   env: NodeJS.ProcessEnv
 }
 
+/** This package's version (dist/cli/ -> the package root). */
+function version(): string {
+  return JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version
+}
+
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const [command, ...rest] = argv
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     io.out(USAGE)
     return command === undefined ? 2 : 0
+  }
+  if (command === '--version' || command === '-V' || command === 'version') {
+    io.out(`ironkafka ${version()}\n`)
+    return 0
+  }
+  if ((command === 'check-config' || command === 'perf-test') && rest.some((a) => a === '--help' || a === '-h')) {
+    io.out(USAGE)
+    return 0
   }
   if (command === 'check-config') return checkConfigCommand(rest, io)
   if (command === 'perf-test') return perfTestCommand(rest, io)
@@ -81,7 +98,8 @@ function checkConfigCommand(args: string[], io: Io): number {
     return 2
   }
   const report = checkConfig(loaded.config)
-  const errors = [...loaded.errors, ...report.errors]
+  // The same verdict as new Producer(): the config's own rules and what a producer needs.
+  const errors = [...loaded.errors, ...report.errors, ...producerIssues(report.resolved)]
   const warnings = [...loaded.warnings, ...report.warnings]
   const ok = errors.length === 0
 

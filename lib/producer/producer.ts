@@ -1,0 +1,464 @@
+// The public Producer: its API, its state machine (open -> closing -> closed, or fatal) and
+// its events. Policy lives in lib/; the addon only maps librdkafka's C API.
+//
+// The path of one record: send() -> RecordEncoder.encode (validated, captured) -> a slot
+// (SlotTable.take: its id is its identity until it settles) -> the Stage (bytes copied into
+// the arena; handed to librdkafka in one native produce() per batch, in a microtask after
+// the code that sent it) or, when librdkafka's queue is full, the WaitQueue (max.block.ms).
+// The path of one report: librdkafka's thread signals the queue -> onwake on the JS thread
+// -> ReportDrain (typed-array rows, slices bounded by time) -> Settler (promise, callback,
+// batch, or 'delivery-error').
+import { EventEmitter } from 'node:events'
+import { validateConfig } from '../config/validate.js'
+import type { Logger, ProducerConfig, Serializer } from '../config/types.js'
+import { ClientEvents, nativeConfig } from '../core/client.js'
+import { checkTimeout, deadlineAt, remainingMs } from '../core/deadline.js'
+import { SafeLogger } from '../core/guard.js'
+import { KeepAlive } from '../core/keepalive.js'
+import { addon, type NativeEvent, type NativeProducer } from '../core/native.js'
+import { ERR, errorDescription, errorName } from '../core/codes.js'
+import { ClosedError, FatalError, KafkaError, TimeoutError } from '../errors.js'
+import { closeOnSignals, type CloseOnSignalsOptions } from '../signals.js'
+import { captured, RECORD_OVERHEAD, RecordEncoder, type EncodedRecord } from './encode.js'
+import { Flusher } from './flush.js'
+import { Outcomes, ReportDrain } from './reports.js'
+import { type Batch, Settler } from './settle.js'
+import { Kind, SlotTable } from './slots.js'
+import { Stage } from './stage.js'
+import type { Bytes, ProducerRecord, RecordMetadata, SendCallback } from './types.js'
+import { WaitQueue } from './wait-queue.js'
+
+const PURGE_QUEUE = 0x1
+const PURGE_INFLIGHT = 0x2
+/** Extra time close() gives purged reports to come back after its deadline. */
+const PURGE_GRACE_MS = 5_000
+/** The longest one native metadata request of connect() holds a pool thread. */
+const CONNECT_SLICE_MS = 1_000
+
+/** Config warnings already emitted through process.emitWarning. */
+const warned = new Set<string>()
+
+export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
+  readonly #native: NativeProducer
+  readonly #encoder: RecordEncoder
+  readonly #slots: SlotTable
+  readonly #stage = new Stage()
+  readonly #waiting: WaitQueue
+  readonly #settler: Settler
+  readonly #reports: ReportDrain
+  readonly #outcomes = new Outcomes()
+  readonly #events: ClientEvents
+  readonly #keep: KeepAlive
+  readonly #flusher: Flusher
+  readonly #maxBlockMs: number
+  /** Topic names by the index the addon gave them, and the reverse. */
+  readonly #topicNames: string[] = []
+  readonly #topicIndex = new Map<string, number>()
+  #lastTopic = ''
+  #lastTopicIndex = -1
+  #stageQueued = false
+  readonly #stageTask = (): void => {
+    this.#stageQueued = false
+    this.#handOver()
+  }
+  /** produce/send returned false since the last 'drain'. */
+  #needDrain = false
+  #state: 'open' | 'closing' | 'closed' = 'open'
+  #closePromise: Promise<void> | undefined
+  #offSignals: (() => void) | undefined
+
+  /**
+   * Validates the whole config first (see validateConfig): a ConfigError lists every problem,
+   * and nothing native is created. Warnings go to `logger.warn`, else process.emitWarning.
+   */
+  constructor(config: ProducerConfig<K, V>) {
+    super()
+    const resolved = validateConfig(config)
+    const logger = new SafeLogger(resolved.logger as Logger | undefined)
+    for (const w of resolved.warnings) {
+      if (logger.log('warn', `ironkafka config: ${w.message}`)) continue
+      if (!warned.has(w.message)) {
+        // Once per process: an app creating many producers from one config needs to hear it once.
+        warned.add(w.message)
+        process.emitWarning(w.message, { type: 'IronkafkaConfigWarning' })
+      }
+    }
+    const lib = resolved.librdkafka
+    const name = (t: string) => resolved.settings[t]?.keys[0] ?? t
+    const bufferBytes = Number(lib['queue.buffering.max.kbytes'] ?? 1_048_576) * 1024
+    this.#encoder = new RecordEncoder(resolved.keySerializer as Serializer<unknown> | undefined, resolved.valueSerializer as Serializer<unknown> | undefined, {
+      maxMessageBytes: Number(lib['message.max.bytes'] ?? 1_000_000),
+      maxMessageBytesName: name('message.max.bytes'),
+      bufferBytes,
+      bufferBytesName: name('queue.buffering.max.kbytes'),
+    })
+    this.#maxBlockMs = resolved.maxBlockMs
+    this.#slots = new SlotTable(Number(lib['queue.buffering.max.messages'] ?? 100_000), bufferBytes)
+    this.#events = new ClientEvents(this, logger, (ev) => this.#onFatal(ev))
+    this.#settler = new Settler(this.#slots, this.#events)
+    this.#waiting = new WaitQueue(() => this.#expireWaiting())
+    this.#reports = new ReportDrain(this.#slots, this.#settler, this.#topicNames, this.#outcomes, this.#events,
+      () => this.#checkFatal(), () => this.#afterReports())
+    this.#native = new addon.Producer(nativeConfig(lib), this.#reports.report)
+    this.#keep = new KeepAlive(this, this.#native)
+    this.#flusher = new Flusher(this.#native, () => this.pending)
+    this.#reports.attach(this.#native)
+    this.#reports.drain() // anything queued before wake-ups were enabled
+  }
+
+  /** Sends accepted and not yet settled (waiting for queue space or in librdkafka). */
+  get pending(): number {
+    return this.#slots.used
+  }
+
+  /** The fatal error, once the producer has hit one. */
+  get fatalError(): FatalError | undefined {
+    return this.#outcomes.fatal
+  }
+
+  /** For the message at a forced exit (keep-alive). */
+  pendingDescription(): string | undefined {
+    const n = this.pending
+    return n > 0 ? `${n} record(s) not yet acknowledged; they may be lost` : undefined
+  }
+
+  /**
+   * Optional: resolves once a broker answered a metadata request, rejects after timeoutMs.
+   * Sends do not need it; it makes a wrong bootstrap.servers fail at startup.
+   */
+  async connect(timeoutMs = 10_000): Promise<void> {
+    checkTimeout(timeoutMs, 'connect(timeoutMs)')
+    this.#assertOpen()
+    const at = deadlineAt(timeoutMs)
+    for (;;) {
+      const started = Date.now()
+      const r = await this.#native.metadata(Math.min(remainingMs(at), CONNECT_SLICE_MS))
+      if (r.errno === 0) return
+      if (remainingMs(at) === 0) {
+        throw new KafkaError(`no broker answered within ${timeoutMs} ms: ${errorDescription(r.errno)}`, {
+          code: errorName(r.errno),
+          errno: r.errno,
+          retriable: true,
+        })
+      }
+      // A request that failed at once (no connection yet) is tried again shortly, not in a spin.
+      if (Date.now() - started < 50) await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+
+  /**
+   * Fire-and-forget: failures are emitted as 'delivery-error' events.
+   *
+   * Returns false when the record had to wait for space in the producer's queue (buffer.memory
+   * / queue.buffering.max.messages): it is still accepted, but the caller should stop and
+   * wait for 'drain' before producing more, as with stream.write(). Records offered while
+   * the queue is full wait in memory (up to max.block.ms each) until librdkafka takes them.
+   */
+  produce(record: ProducerRecord<K, V>): boolean {
+    this.#assertOpen()
+    return this.#accept(this.#encoder.encode(record), Kind.Fire, undefined, undefined)
+  }
+
+  /** Sends a record; resolves with its metadata once the broker acknowledged it. */
+  send(record: ProducerRecord<K, V>): Promise<RecordMetadata>
+  /**
+   * Sends a record; calls back once with its outcome (no Promise is allocated). Returns false
+   * when the producer's queue is full, like produce(): wait for 'drain' before sending more.
+   */
+  send(record: ProducerRecord<K, V>, callback: SendCallback): boolean
+  send(record: ProducerRecord<K, V>, callback?: SendCallback): Promise<RecordMetadata> | boolean {
+    if (callback !== undefined) {
+      if (typeof callback !== 'function') throw new TypeError('callback must be a function')
+      const refusal = this.#refusal(record)
+      if (refusal !== undefined) {
+        process.nextTick(() => this.#settler.deliver(Kind.Callback, callback, undefined, refusal, undefined))
+        return true
+      }
+      return this.#accept(this.#encoder.encode(record), Kind.Callback, callback, undefined)
+    }
+    const refusal = this.#refusal(record)
+    if (refusal !== undefined) return Promise.reject(refusal)
+    const enc = this.#encoder.encode(record)
+    return new Promise<RecordMetadata>((resolve, reject) => this.#accept(enc, Kind.Promise, resolve, reject))
+  }
+
+  /**
+   * Sends records in order under one promise: resolves with their metadata in the same order
+   * once all are acknowledged; if any fails, rejects (after all have settled) with the
+   * failure of the first failed record. Invalid input throws before anything is queued.
+   */
+  sendBatch(records: Array<ProducerRecord<K, V>>): Promise<RecordMetadata[]> {
+    if (!Array.isArray(records)) throw new TypeError('sendBatch expects an array of records')
+    const refusal = this.#refusal(records[0])
+    if (refusal !== undefined) return Promise.reject(refusal)
+    const encoded = new Array<EncodedRecord>(records.length)
+    for (let i = 0; i < records.length; i++) {
+      if (!(i in records)) throw new TypeError(`records[${i}] is a hole in the array: sendBatch expects a record at every index`)
+      encoded[i] = this.#encoder.encode(records[i]!)
+    }
+    return new Promise<RecordMetadata[]>((resolve, reject) => {
+      if (encoded.length === 0) return resolve([])
+      const batch: Batch = { results: new Array(encoded.length), left: encoded.length, error: undefined, errorIndex: Infinity, resolve, reject }
+      for (let i = 0; i < encoded.length; i++) this.#accept(encoded[i]!, Kind.Batch, batch, i)
+    })
+  }
+
+  #assertOpen(): void {
+    if (this.#outcomes.fatal) throw this.#outcomes.fatal
+    if (this.#state !== 'open') throw new ClosedError('producer is closed')
+  }
+
+  /** Why the producer cannot take a send now (closed, fatal), as the error the send reports. */
+  #refusal(record: unknown): KafkaError | undefined {
+    if (this.#outcomes.fatal) return this.#outcomes.fatalFor(record, 'not-persisted')
+    if (this.#state !== 'open') return new ClosedError('send() after close()', { record })
+    return undefined
+  }
+
+  #topic(name: string): number {
+    if (name === this.#lastTopic) return this.#lastTopicIndex
+    let idx = this.#topicIndex.get(name)
+    if (idx === undefined) {
+      idx = this.#native.topic(name)
+      this.#topicIndex.set(name, idx)
+      this.#topicNames[idx] = name
+    }
+    this.#lastTopic = name
+    this.#lastTopicIndex = idx
+    return idx
+  }
+
+  /** Takes a slot for the record and stages it, or lets it wait; false when it waits (the 'drain' signal). */
+  #accept(enc: EncodedRecord, kind: Kind, a: unknown, b: unknown): boolean {
+    const slots = this.#slots
+    const id = slots.take(kind, a, b, enc.record, this.#topic(enc.topic), enc.size + RECORD_OVERHEAD)
+    this.#keep.hold()
+    // Records queue behind waiting ones, so call order is kept under backpressure.
+    if (this.#waiting.length === 0 && slots.fits(slots.cost[id]!)) {
+      if (!this.#stage.fits(enc)) this.#handOver()
+      // Handing over may have found librdkafka's queue full: then this record waits too.
+      if (this.#waiting.length === 0) {
+        slots.markQueued(id)
+        this.#stage.put(id, slots.topic[id]!, enc)
+        if (!this.#stageQueued) {
+          this.#stageQueued = true
+          queueMicrotask(this.#stageTask)
+        }
+        return true
+      }
+    }
+    this.#handOver() // what is staged was sent first: it goes ahead of this record
+    this.#waiting.push(id, captured(enc), Date.now() + this.#maxBlockMs)
+    this.#needDrain = true
+    return false
+  }
+
+  /**
+   * Hands the stage to librdkafka. Records it refused with an error fail alone; those it
+   * did not take for a full queue wait, at the head, in order. False if any had to wait.
+   */
+  #handOver(): boolean {
+    if (this.#stage.size === 0) return true
+    let ids: number[] | undefined
+    let records: EncodedRecord[] | undefined
+    const slots = this.#slots
+    this.#stage.handOver(
+      this.#native,
+      (id, errno) => this.#settler.settleLater(id, this.#outcomes.failure(errno, 0, this.#topicNames[slots.topic[id]!]!, slots.record[id])),
+      (id, enc) => {
+        slots.markWaiting(id)
+        enc.topic = this.#topicNames[slots.topic[id]!]!
+        enc.record = slots.record[id]
+        ;(ids ??= []).push(id)
+        ;(records ??= []).push(enc)
+      },
+    )
+    if (ids === undefined) return true
+    this.#waiting.prepend(ids, records!, Date.now() + this.#maxBlockMs)
+    this.#needDrain = true
+    return false
+  }
+
+  /** Moves waiting records into librdkafka while it has room. */
+  #pump(): void {
+    const w = this.#waiting
+    const slots = this.#slots
+    while (w.length > 0) {
+      const id = w.headId()
+      if (!slots.fits(slots.cost[id]!)) break
+      const enc = w.headRecord()
+      if (!this.#stage.fits(enc) && !this.#handOver()) break // refused records went back to the head
+      w.shift()
+      slots.markQueued(id)
+      this.#stage.put(id, slots.topic[id]!, enc)
+    }
+    this.#handOver()
+    this.#whenNoneWaiting()
+  }
+
+  /** Emits 'drain' once no record waits, if produce/send returned false meanwhile. */
+  #whenNoneWaiting(): void {
+    if (this.#waiting.length > 0 || !this.#needDrain) return
+    this.#needDrain = false
+    this.#events.emit('drain', undefined)
+  }
+
+  /**
+   * Fails every waiting record (they never reached librdkafka) in slices, so that an
+   * application waiting for 'drain' is never stuck: its next call then reports the state.
+   */
+  #failAllWaiting(error: (id: number, enc: EncodedRecord) => KafkaError): Promise<void> {
+    return new Promise((resolve) => {
+      const step = (): void => {
+        const done = this.#waiting.failWhile(() => true, (id, enc) => this.#settler.settle(id, error(id, enc), undefined))
+        this.#checkIdle()
+        if (!done) return void setImmediate(step)
+        this.#whenNoneWaiting()
+        resolve()
+      }
+      step()
+    })
+  }
+
+  /** max.block.ms passed for the oldest waiting records: they fail, never having been queued. */
+  #expireWaiting(): void {
+    const now = Date.now()
+    const done = this.#waiting.failWhile(
+      (deadline) => deadline <= now,
+      (id, enc) => this.#settler.settle(id, new TimeoutError(`waited max.block.ms (${this.#maxBlockMs} ms) for space in the producer queue`, {
+        record: enc.record,
+        persisted: 'not-persisted',
+        retriable: true,
+      }), undefined),
+    )
+    if (!done) setImmediate(() => this.#expireWaiting())
+    else {
+      this.#pump()
+      this.#waiting.rearm()
+    }
+    this.#checkIdle()
+  }
+
+  #afterReports(): void {
+    if (this.#waiting.length > 0) this.#pump()
+    this.#checkIdle()
+  }
+
+  #checkIdle(): void {
+    if (this.pending > 0) return
+    this.#keep.release()
+    this.#flusher.checkIdle()
+  }
+
+  /**
+   * Reports failed by a fatal error can be drained in the same slice as, and ahead of, the
+   * fatal error event: ask librdkafka (cheap) first, so every failure after the producer
+   * became fatal is rejected with the FatalError.
+   */
+  #checkFatal(): void {
+    const cause = this.#native.fatalError()
+    if (cause) this.#onFatal(cause as KafkaError)
+  }
+
+  #onFatal(ev: Extract<NativeEvent, { type: 'error' }> | KafkaError): void {
+    if (this.#outcomes.fatal) return
+    const cause =
+      ev instanceof KafkaError
+        ? ev
+        : ((this.#native.fatalError() as KafkaError | null) ?? new KafkaError(ev.message, { code: ev.code, errno: ev.errno, fatal: true }))
+    const fatal = new FatalError(`fatal error, the producer cannot continue: ${cause.code}: ${cause.message}`, {
+      code: cause.code,
+      errno: cause.errno,
+      cause,
+    })
+    this.#outcomes.fatal = fatal
+    // Waiting records never reached librdkafka; queued and in-flight ones come back through
+    // the purge with their own persisted status and are rejected with the fatal error then.
+    this.#handOver()
+    void this.#failAllWaiting((_, enc) => this.#outcomes.fatalFor(enc.record, 'not-persisted'))
+    this.#native.purge(PURGE_QUEUE | PURGE_INFLIGHT)
+    this.#events.tell('fatal', fatal, 'error', () => fatal.message)
+  }
+
+  /**
+   * Resolves once every send accepted so far has settled (delivered or failed); rejects with a
+   * TimeoutError saying how many remain if that takes longer than timeoutMs (Infinity: no
+   * limit). librdkafka sends lingering batches at once while a flush runs.
+   */
+  async flush(timeoutMs = 30_000): Promise<void> {
+    checkTimeout(timeoutMs, 'flush(timeoutMs)')
+    this.#handOver()
+    if (this.pending === 0 || this.#state === 'closed') return
+    if (!(await this.#flusher.whenIdle(deadlineAt(timeoutMs), true))) {
+      throw new TimeoutError(`flush timed out after ${timeoutMs} ms with ${this.pending} send(s) still pending`)
+    }
+  }
+
+  /**
+   * Flushes until the deadline (default 30000 ms; Infinity: no limit), then purges what is
+   * left: every remaining send rejects with _PURGE_QUEUE / _PURGE_INFLIGHT and its persisted
+   * status. Then destroys the handle off the JS thread. Safe to call twice, during flush(),
+   * or after a fatal error.
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = options?.timeoutMs === undefined ? 30_000 : options.timeoutMs
+    try {
+      checkTimeout(timeoutMs, 'close({ timeoutMs })')
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    this.#closePromise ??= this.#close(timeoutMs)
+    return this.#closePromise
+  }
+
+  /**
+   * Closes this producer when the process gets one of the signals (default SIGTERM and
+   * SIGINT), then lets the signal end the process as it would have: on the signal, the
+   * producer stops accepting sends, flushes up to `timeoutMs` (default 25000), purges what is
+   * left (so every send settles), and the signal is raised again with its default action.
+   * Off by default: a listener replaces Node's default (exit at once) for the whole process,
+   * which only the application may decide. Returns a function that unregisters it; close()
+   * unregisters it too.
+   */
+  closeOnSignals(options: CloseOnSignalsOptions = {}): () => void {
+    this.#offSignals?.()
+    const off = closeOnSignals(this, options)
+    this.#offSignals = off
+    return off
+  }
+
+  async #close(timeoutMs: number): Promise<void> {
+    this.#state = 'closing'
+    this.#offSignals?.()
+    this.#handOver() // staged records were accepted: they go out (or fail) like the rest
+    if (this.pending > 0 && !this.#outcomes.fatal) {
+      await this.#flusher.whenIdle(deadlineAt(timeoutMs), true)
+    }
+    if (this.pending > 0) {
+      await this.#failAllWaiting((_, enc) => new KafkaError(`${enc.topic}: purged by close() before it was queued`, {
+        code: '_PURGE_QUEUE',
+        errno: ERR._PURGE_QUEUE,
+        retriable: true,
+        persisted: 'not-persisted',
+        record: enc.record,
+      }))
+      this.#native.purge(PURGE_QUEUE | PURGE_INFLIGHT)
+      await this.#flusher.whenIdle(deadlineAt(PURGE_GRACE_MS), false)
+    }
+    this.#state = 'closed'
+    this.#flusher.stop()
+    // The native close waits (off the JS thread) for any flush/metadata slice still running.
+    await this.#native.close()
+    for (const id of [...this.#slots.usedIds()]) {
+      this.#settler.settle(id, new ClosedError('producer destroyed before the delivery report arrived', {
+        record: this.#slots.record[id],
+        persisted: 'possibly-persisted',
+      }), undefined)
+    }
+    this.#checkIdle() // nothing is pending any more: releases the hold on the event loop
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+}
