@@ -59,7 +59,10 @@ const cmakeDefs = {
   CMAKE_CXX_COMPILER: toolchain.CXX,
   CMAKE_AR: toolchain.AR,
   CMAKE_RANLIB: toolchain.RANLIB,
-  ...(target === 'host' ? {} : { CMAKE_SYSTEM_NAME: 'Linux', CMAKE_SYSTEM_PROCESSOR: toolchain.TARGET_ARCH, IRONKAFKA_STRIP: 'ON' }),
+  ...(target === 'host' ? {} : { CMAKE_SYSTEM_NAME: 'Linux', CMAKE_SYSTEM_PROCESSOR: toolchain.TARGET_ARCH }),
+  // What ships is stripped (scripts/prebuild.mjs asks, for the host prebuild too); a
+  // developer's own build keeps its symbols for gdb.
+  IRONKAFKA_STRIP: target !== 'host' || process.env.IRONKAFKA_STRIP === '1' ? 'ON' : 'OFF',
 }
 const args = [
   cmakeJs, action,

@@ -51,7 +51,7 @@ for (const t of targets) {
   const r = spawnSync(
     process.execPath,
     [prebuildify, '--napi', '--tag-libc', '--arch', t.arch, '--libc', t.libc, '--target', process.versions.node, '--node-gyp', entry],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, IRONKAFKA_TARGET: t.target } },
+    { cwd: root, stdio: 'inherit', env: { ...process.env, IRONKAFKA_TARGET: t.target, IRONKAFKA_STRIP: '1' } },
   )
   if (r.status !== 0) process.exit(r.status ?? 1)
   info[file] = { target: t.target, arch: t.arch, libc: t.libc }

@@ -99,7 +99,8 @@ function checkConfigCommand(args: string[], io: Io): number {
   }
   const report = checkConfig(loaded.config)
   // The same verdict as new Producer(): the config's own rules and what a producer needs.
-  const errors = [...loaded.errors, ...report.errors, ...producerIssues(report.resolved)]
+  const found = [...loaded.errors, ...report.errors]
+  const errors = [...found, ...producerIssues(report.resolved, found)]
   const warnings = [...loaded.warnings, ...report.warnings]
   const ok = errors.length === 0
 

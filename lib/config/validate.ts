@@ -17,6 +17,11 @@
 import { z } from 'zod'
 import { ConfigError, type ConfigIssue } from '../errors.js'
 import { LIBRDKAFKA_VERSION, PROPERTIES, type LibrdkafkaProperty } from './librdkafka.generated.js'
+import { applyRules, producerIssues } from './rules.js'
+import { BY_NAME, DISPLAY, PRODUCER_ROW } from './table.js'
+import { INT32_MAX, canonical, row, show, fail, numberSchema, booleanSchema, schemaFor } from './schemas.js'
+
+export { producerIssues } from './rules.js'
 
 export type ConfigSource = 'user' | 'default' | 'implied'
 
@@ -50,131 +55,6 @@ export interface ConfigReport {
 
 // ---------------------------------------------------------------------------------------
 // The property table
-
-const INT32_MAX = 2147483647
-const IDEMP_MAX_INFLIGHT = 5
-
-/** Rows by name; where a name exists at both levels the global one wins, as in rd_kafka_conf_set. */
-function indexRows(rows: readonly LibrdkafkaProperty[]): Map<string, LibrdkafkaProperty> {
-  const out = new Map<string, LibrdkafkaProperty>()
-  for (const p of rows) {
-    const seen = out.get(p.name)
-    if (seen === undefined || (seen.level === 'topic' && p.level === 'global')) out.set(p.name, p)
-  }
-  return out
-}
-const BY_NAME = indexRows(PROPERTIES)
-/** Producer-side rows (for a name that exists for both clients, the producer's row). */
-const PRODUCER_ROW = indexRows(PROPERTIES.filter((p) => p.scope !== 'C'))
-
-function canonical(name: string): string {
-  let p = PRODUCER_ROW.get(name)
-  const seen = new Set<string>()
-  while (p?.alias !== undefined && !seen.has(p.name)) {
-    seen.add(p.name)
-    const next: LibrdkafkaProperty | undefined = PRODUCER_ROW.get(p.alias)
-    if (next === undefined) return p.alias
-    p = next
-  }
-  return p?.name ?? name
-}
-
-function row(name: string): LibrdkafkaProperty {
-  const p = PRODUCER_ROW.get(canonical(name))
-  if (p === undefined) throw new Error(`ironkafka: librdkafka ${LIBRDKAFKA_VERSION} has no property ${name}`)
-  return p
-}
-
-// ---------------------------------------------------------------------------------------
-// Value schemas (zod). Each turns what a user may write (numbers and booleans also as strings,
-// from env vars and .properties files) into the canonical setting's value, or reports what
-// is allowed.
-
-function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v)
-  if (typeof v === 'function') return 'a function'
-  if (v === null) return 'null'
-  if (typeof v === 'object') return Array.isArray(v) ? 'an array' : 'an object'
-  return String(v)
-}
-
-function fail(ctx: z.RefinementCtx, message: string): never {
-  ctx.addIssue({ code: 'custom', message })
-  return z.NEVER as never
-}
-
-function numberSchema(key: string, opts: { min: number; max: number; integer: boolean; unit?: string }) {
-  const what = opts.integer ? 'an integer' : 'a number'
-  const unit = opts.unit ? ` ${opts.unit}` : ''
-  return z.unknown().transform((v, ctx): number => {
-    let n: number
-    if (typeof v === 'number') n = v
-    else if (typeof v === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v)) n = Number(v)
-    else return fail(ctx, `${key} must be ${what} from ${opts.min} to ${opts.max}${unit}; got ${show(v)}`)
-    if (!Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || n < opts.min || n > opts.max) {
-      return fail(ctx, `${key} must be ${what} from ${opts.min} to ${opts.max}${unit}; got ${show(v)}`)
-    }
-    return n
-  })
-}
-
-const booleanSchema = (key: string) =>
-  z.unknown().transform((v, ctx): boolean => {
-    if (typeof v === 'boolean') return v
-    if (typeof v === 'string' && /^\s*(true|false)\s*$/i.test(v)) return v.trim().toLowerCase() === 'true'
-    return fail(ctx, `${key} must be true or false; got ${show(v)}`)
-  })
-
-const enumSchema = (key: string, values: readonly string[]) =>
-  z.unknown().transform((v, ctx): string => {
-    // librdkafka compares enum values case-insensitively; normalise to its spelling.
-    const hit = typeof v === 'string' ? values.find((x) => x.toLowerCase() === v.trim().toLowerCase()) : undefined
-    return hit ?? fail(ctx, `${key} must be one of ${values.join(', ')}; got ${show(v)}`)
-  })
-
-const flagsSchema = (key: string, values: readonly string[]) =>
-  z.unknown().transform((v, ctx): string => {
-    const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : null
-    if (list === null || list.some((x) => typeof x !== 'string')) {
-      return fail(ctx, `${key} must be a comma-separated list (or an array) of ${values.join(', ')}; got ${show(v)}`)
-    }
-    const out: string[] = []
-    for (const item of list as string[]) {
-      const t = item.trim()
-      if (t === '') continue
-      const hit = values.find((x) => x.toLowerCase() === t.toLowerCase())
-      if (hit === undefined) return fail(ctx, `${key}: ${JSON.stringify(t)} is not one of ${values.join(', ')}`)
-      out.push(hit)
-    }
-    return out.join(',')
-  })
-
-const stringSchema = (key: string, opts: { list?: boolean } = {}) =>
-  z.unknown().transform((v, ctx): string => {
-    if (typeof v === 'string') return v
-    if (typeof v === 'number' && Number.isFinite(v)) return String(v)
-    if (opts.list && Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(',')
-    return fail(ctx, `${key} must be a string${opts.list ? ' or an array of strings' : ''}; got ${show(v)}`)
-  })
-
-function schemaFor(key: string, p: LibrdkafkaProperty): z.ZodType<unknown> {
-  switch (p.type) {
-    case 'integer':
-      return numberSchema(key, { min: p.min ?? -INT32_MAX - 1, max: p.max ?? INT32_MAX, integer: true })
-    case 'float':
-      return numberSchema(key, { min: p.min ?? -Infinity, max: p.max ?? Infinity, integer: false })
-    case 'boolean':
-      return booleanSchema(key)
-    case 'enum':
-      return enumSchema(key, p.values ?? [])
-    case 'flags':
-      // builtin.features checks for features; plugins (dlopen) are not in the static build.
-      return flagsSchema(key, (p.values ?? []).filter((v) => p.name !== 'builtin.features' || v !== 'plugins'))
-    default:
-      if (p.values !== undefined && p.values.length > 0) return enumSchema(key, p.values)
-      return stringSchema(key, { list: p.name === 'metadata.broker.list' })
-  }
-}
 
 // ---------------------------------------------------------------------------------------
 // Names that are not librdkafka properties
@@ -427,16 +307,6 @@ const OUR_DEFAULTS: Record<string, unknown> = {
   'max.block.ms': 60_000,
 }
 
-/** How a canonical setting is named in messages when the user did not write it. */
-const DISPLAY: Record<string, string> = {
-  'request.required.acks': 'acks',
-  'queue.buffering.max.ms': 'linger.ms',
-  'message.send.max.retries': 'retries',
-  'message.timeout.ms': 'delivery.timeout.ms',
-  'compression.codec': 'compression.type',
-  'metadata.broker.list': 'bootstrap.servers',
-}
-
 const OWN_TARGETS = new Set(['max.block.ms', 'key.serializer', 'value.serializer', 'logger'])
 
 function toNative(v: unknown): string {
@@ -515,143 +385,6 @@ export function checkConfig(input: unknown): ConfigReport {
   return { ok: errors.length === 0, errors, warnings, resolved }
 }
 
-function applyRules(
-  settings: Record<string, ResolvedSetting>,
-  /** A setting the user gave but that has no value (unparsable, or conflicting names). */
-  broken: (target: string) => boolean,
-  errors: ConfigIssue[],
-  warnings: ConfigIssue[],
-): void {
-  const userSet = (t: string) => settings[t]?.source === 'user'
-  /** A setting's effective value: set, defaulted, or librdkafka's default. */
-  const eff = (t: string): unknown => (settings[t] !== undefined ? settings[t]!.value : PRODUCER_ROW.get(t)?.default)
-  const name = (t: string) => settings[t]?.keys[0] ?? DISPLAY[t] ?? t
-  const withOrigin = (t: string) => {
-    const s = settings[t]
-    const v = t === 'request.required.acks' && eff(t) === -1 ? 'all' : String(eff(t))
-    return s?.source === 'default' ? `${name(t)}=${v} (ironkafka's default)` : `${name(t)}=${v}`
-  }
-  const err = (rule: string, key: string, keys: string[], message: string) => errors.push({ key, keys, message, rule })
-  const imply = (t: string, value: unknown) => {
-    settings[t] = { value, source: 'implied', keys: [] }
-  }
-
-  const transactional = typeof eff('transactional.id') === 'string' && eff('transactional.id') !== ''
-  const idem = eff('enable.idempotence') === true
-  const IDEM = 'enable.idempotence'
-
-  if (transactional && !idem && userSet(IDEM)) {
-    err('transactional.idempotence', name(IDEM), [name('transactional.id'), name(IDEM)],
-      `${name('transactional.id')} needs idempotence, but ${name(IDEM)}=false; remove ${name(IDEM)}=false (or the ${name('transactional.id')})`)
-  }
-
-  if (idem && !broken('request.required.acks') && eff('request.required.acks') !== -1) {
-    err('idempotence.acks', name('request.required.acks'), [name('request.required.acks'), IDEM],
-      `${withOrigin(IDEM)} needs acks=all, but ${withOrigin('request.required.acks')}; set acks=all, or set ${IDEM}=false and accept possible duplicates and reordering`)
-  }
-  const inflight = 'max.in.flight.requests.per.connection'
-  if (idem && userSet(inflight) && (eff(inflight) as number) > IDEMP_MAX_INFLIGHT) {
-    err('idempotence.max-in-flight', name(inflight), [name(inflight), IDEM],
-      `${withOrigin(IDEM)} keeps order with at most ${IDEMP_MAX_INFLIGHT} requests in flight, but ${withOrigin(inflight)}; set ${name(inflight)} to 1..${IDEMP_MAX_INFLIGHT}, or set ${IDEM}=false`)
-  }
-  const retries = 'message.send.max.retries'
-  if (idem && userSet(retries) && (eff(retries) as number) < 1) {
-    err('idempotence.retries', name(retries), [name(retries), IDEM],
-      `${withOrigin(IDEM)} needs retries, but ${withOrigin(retries)}; remove ${name(retries)} (or set it >= 1; delivery.timeout.ms bounds the retrying), or set ${IDEM}=false`)
-  }
-  const bp = 'queue.buffering.backpressure.threshold'
-  if (idem && userSet(bp) && (eff(bp) as number) > 1) {
-    err('idempotence.backpressure', name(bp), [name(bp), IDEM], `${withOrigin(IDEM)} needs ${bp}=1, but ${withOrigin(bp)}; remove ${name(bp)}, or set ${IDEM}=false`)
-  }
-  if (idem && userSet('queuing.strategy') && eff('queuing.strategy') !== 'fifo') {
-    err('idempotence.queuing', name('queuing.strategy'), [name('queuing.strategy'), IDEM],
-      `${withOrigin(IDEM)} keeps produce order, which needs queuing.strategy=fifo, but ${withOrigin('queuing.strategy')}; remove ${name('queuing.strategy')}`)
-  }
-  const gapless = 'enable.gapless.guarantee'
-  if (!idem && eff(gapless) === true) {
-    err('gapless.idempotence', name(gapless), [name(gapless), IDEM], `${name(gapless)}=true needs idempotence, but ${withOrigin(IDEM)}; set ${IDEM}=true, or remove ${name(gapless)}`)
-  }
-  const bo = 'reconnect.backoff.ms'
-  const boMax = 'reconnect.backoff.max.ms'
-  if ((userSet(bo) || userSet(boMax)) && (eff(boMax) as number) < (eff(bo) as number)) {
-    err('reconnect-backoff', name(boMax), [name(boMax), name(bo)], `${withOrigin(boMax)} is below ${withOrigin(bo)}; the maximum backoff must be >= the initial backoff`)
-  }
-
-  if (userSet('ssl.keystore.location') && !userSet('ssl.keystore.password')) {
-    err('ssl.keystore-password', name('ssl.keystore.location'), [name('ssl.keystore.location'), 'ssl.keystore.password'],
-      `${name('ssl.keystore.location')} is set without ssl.keystore.password; librdkafka needs the password to open the PKCS#12 keystore`)
-  }
-
-  // Timeouts. Java's rule: a record must be allowed to linger and then wait for one request,
-  // so delivery.timeout.ms >= linger.ms + request.timeout.ms (0 = no timeout, librdkafka).
-  const MT = 'message.timeout.ms'
-  const TT = 'transaction.timeout.ms'
-  const linger = eff('queue.buffering.max.ms') as number
-  const request = eff('request.timeout.ms') as number
-  const txTimeout = eff(TT) as number
-  // librdkafka's own check (message.timeout.ms > linger.ms) only fires when linger.ms was set
-  // under that name; rule ids say which of ours librdkafka would also catch.
-  const lingerByName = settings['queue.buffering.max.ms']?.keys.includes('linger.ms') === true
-  const timeoutKeys = [name(MT), name('queue.buffering.max.ms'), name('request.timeout.ms')]
-  if (userSet(MT)) {
-    const mt = eff(MT) as number
-    if (mt !== 0 && mt < linger + request) {
-      err(mt <= linger && lingerByName ? 'delivery-timeout.linger' : 'delivery-timeout', name(MT), timeoutKeys,
-        `${name(MT)}=${mt} is less than ${name('queue.buffering.max.ms')} + ${name('request.timeout.ms')} (${linger} + ${request} = ${linger + request}): a record could expire before its first request is answered; raise ${name(MT)} to at least ${linger + request}, or lower the other two`)
-    }
-    if (transactional && idem && mt > txTimeout) {
-      err('transactional.message-timeout', name(MT), [name(MT), name(TT)], `${name(MT)}=${mt} exceeds ${name(TT)}=${txTimeout}: a transaction would time out while its records still wait; lower ${name(MT)} or raise ${name(TT)}`)
-    }
-  } else if (!broken(MT)) {
-    // librdkafka uses transaction.timeout.ms as the message timeout of a transactional producer.
-    const base = transactional && idem ? txTimeout : (eff(MT) as number)
-    if (base < linger + request) {
-      if (transactional && idem) {
-        err(txTimeout <= linger && lingerByName ? 'delivery-timeout.linger' : 'delivery-timeout', name(TT), [name(TT), name('queue.buffering.max.ms'), name('request.timeout.ms')],
-          `${name(TT)}=${txTimeout} (the message timeout of a transactional producer) is less than ${name('queue.buffering.max.ms')} + ${name('request.timeout.ms')} (${linger + request}); raise ${name(TT)} or lower the other two`)
-      } else {
-        imply(MT, linger + request)
-        warnings.push({ key: name(MT), keys: timeoutKeys,
-          message: `${name(MT)} raised to ${linger + request} (= ${name('queue.buffering.max.ms')} + ${name('request.timeout.ms')}) so a record can wait for at least one request; set ${name(MT)} to choose another value` })
-      }
-    } else if (transactional && idem) {
-      imply(MT, txTimeout)
-    }
-  }
-  if (transactional && userSet('socket.timeout.ms') && (eff('socket.timeout.ms') as number) > txTimeout + 100) {
-    err('transactional.socket-timeout', name('socket.timeout.ms'), [name('socket.timeout.ms'), name(TT)],
-      `${withOrigin('socket.timeout.ms')} exceeds ${name(TT)} + 100 (${txTimeout + 100}): a request could outlive its transaction; lower ${name('socket.timeout.ms')}`)
-  }
-
-  // What librdkafka adjusts by itself for idempotence, shown so nobody has to guess.
-  if (idem && settings[inflight] === undefined && !broken(inflight)) imply(inflight, IDEMP_MAX_INFLIGHT)
-
-  // Warnings: legal, but a trade-off the user should have chosen knowingly.
-  const acks = eff('request.required.acks')
-  if (!idem && acks === 0) {
-    warnings.push({ key: name('request.required.acks'), keys: [name('request.required.acks')],
-      message: `acks=0: the broker never answers, so a send cannot learn whether its record arrived and offsets are unknown (-1); records are lost silently when a broker fails. Use acks=all for data you cannot lose` })
-  } else if (!idem && acks === 1) {
-    warnings.push({ key: name('request.required.acks'), keys: [name('request.required.acks')],
-      message: `acks=1: a record the leader acknowledged is lost if the leader fails before a follower copies it. Use acks=all for data you cannot lose` })
-  }
-  if (!idem && (eff(retries) as number) > 0 && (eff(inflight) as number) > 1) {
-    warnings.push({ key: name(inflight), keys: [name(retries), name(inflight), IDEM],
-      message: `without idempotence, retries (${name(retries)}=${String(eff(retries))}) with ${name(inflight)}=${String(eff(inflight))} can reorder records (a failed batch is retried behind later ones) and duplicate them (a retry of a batch whose ack was lost). Keep ${IDEM}=true, or set ${name(inflight)}=1` })
-  }
-  if (userSet(IDEM) && !idem) {
-    warnings.push({ key: name(IDEM), keys: [name(IDEM)],
-      message: `${name(IDEM)}=false: a retried request whose acknowledgement was lost writes its records twice, and the broker cannot detect gaps. Leave idempotence on unless the broker cannot support it` })
-  }
-  for (const [t, s] of Object.entries(settings)) {
-    if (s.source !== 'user') continue
-    for (const key of s.keys) {
-      const p = PRODUCER_ROW.get(key)
-      if (p?.deprecated) warnings.push({ key, keys: [key], message: `${key} is deprecated in librdkafka ${LIBRDKAFKA_VERSION}${t !== key ? ` (use ${DISPLAY[t] ?? t})` : ''}` })
-    }
-  }
-}
-
 function finish(settings: Record<string, ResolvedSetting>, warnings: ConfigIssue[]): ResolvedConfig {
   const librdkafka: Record<string, string> = {}
   for (const [t, s] of Object.entries(settings)) {
@@ -674,35 +407,11 @@ function finish(settings: Record<string, ResolvedSetting>, warnings: ConfigIssue
  */
 export function validateConfig(input: unknown): ResolvedConfig {
   const report = checkConfig(input)
-  const errors = [...report.errors, ...producerIssues(report.resolved)]
+  const errors = [...report.errors, ...producerIssues(report.resolved, report.errors)]
   if (errors.length > 0) throw new ConfigError(errors, report.warnings)
   return report.resolved
 }
 
-/**
- * What a producer about to be created needs beyond the config's own rules: brokers to talk
- * to, room for records, and no feature this version lacks. new Producer() and
- * `ironkafka check-config` both apply it, so they agree on every config.
- */
-export function producerIssues(resolved: ResolvedConfig): ConfigIssue[] {
-  const out: ConfigIssue[] = []
-  const servers = resolved.librdkafka['metadata.broker.list']
-  if (typeof servers !== 'string' || servers.trim() === '') {
-    out.push({ key: 'bootstrap.servers', rule: 'required', message: 'bootstrap.servers is required: a comma-separated list of host:port (is an environment variable unset?)' })
-  }
-  const kbytes = Number(resolved.librdkafka['queue.buffering.max.kbytes'] ?? MIN_BUFFER_KBYTES)
-  if (kbytes < MIN_BUFFER_KBYTES) {
-    const key = resolved.settings['queue.buffering.max.kbytes']?.keys[0] ?? 'buffer.memory'
-    out.push({ key, rule: 'minimum', message: `${key} must be at least ${MIN_BUFFER_KBYTES * 1024} bytes (${MIN_BUFFER_KBYTES} KiB): each buffered record also takes about 512 bytes` })
-  }
-  if (resolved.librdkafka['transactional.id'] !== undefined) {
-    out.push({ key: 'transactional.id', rule: 'not-available', message: 'transactions are not available in this version of ironkafka; remove transactional.id' })
-  }
-  return out
-}
-
-/** The smallest buffer.memory a producer takes (KiB): room for a useful number of records. */
-const MIN_BUFFER_KBYTES = 16
 
 /**
  * The same validation as a zod schema, to embed in an application's own config schema:

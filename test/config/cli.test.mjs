@@ -82,14 +82,14 @@ test('an invalid JSON file exits 1; --json gives machine-readable output', () =>
   assert.ok(j.errors.find((e) => e.key === 'bootstrap.servers').message.includes('${MISSING_BROKERS}'))
   assert.deepEqual(j.errors.find((e) => e.key === 'queue.buffering.max.ms').keys, ['linger.ms', 'queue.buffering.max.ms'])
   assert.equal(j.settings['ssl.key.password'].value, '***')
-  const ok = JSON.parse(cli(['check-config', '--json', file('ok2.json', '{"linger.ms": "7"}')]).out)
+  const ok = JSON.parse(cli(['check-config', '--json', file('ok2.json', '{"bootstrap.servers": "k:9092", "linger.ms": "7"}')]).out)
   assert.equal(ok.ok, true)
   assert.deepEqual(ok.settings['queue.buffering.max.ms'], { value: 7, source: 'user', keys: ['linger.ms'] })
   assert.equal(ok.librdkafka['request.required.acks'], '-1')
 })
 
 test('stdin, --format, unreadable files, broken JSON and usage errors have their exit codes', () => {
-  assert.equal(cli(['check-config', '-', '--format', 'properties'], {}, 'linger.ms=5\n').code, 0)
+  assert.equal(cli(['check-config', '-', '--format', 'properties'], {}, 'bootstrap.servers=k:9092\nlinger.ms=5\n').code, 0)
   assert.equal(cli(['check-config', '-'], {}, '{"acks": 0}').code, 1) // detected as JSON: idempotence needs acks=all
   const missing = cli(['check-config', path.join(dir, 'nope.json')])
   assert.equal(missing.code, 2)
@@ -107,9 +107,9 @@ test('stdin, --format, unreadable files, broken JSON and usage errors have their
 })
 
 test('duplicate keys in a .properties file: the last wins (as in Java), with a warning', () => {
-  const r = cli(['check-config', file('dup.properties', 'linger.ms=5\nlinger.ms=10\n')])
+  const r = cli(['check-config', file('dup.properties', 'bootstrap.servers=k:9092\nlinger.ms=5\nlinger.ms=10\n')])
   assert.equal(r.code, 0)
-  assert.match(r.out, /linger\.ms is set on line 1 and again on line 2/)
+  assert.match(r.out, /linger\.ms is set on line 2 and again on line 3/)
   assert.match(r.out, /queue\.buffering\.max\.ms\s+10/)
 })
 
