@@ -1,3 +1,6 @@
+/// <reference types="node" preserve="true" />
+// The package entry. The reference above is kept in index.d.ts: the types use Buffer and
+// node:events, and TypeScript 6+ projects include no @types package unless one is named.
 export { Producer } from './producer/producer.js'
 export type { ProducerRecord, RecordMetadata, RecordHeaders, SendCallback, Bytes } from './producer/types.js'
 export type { LogEntry } from './core/client.js'
