@@ -243,6 +243,6 @@ function machine() {
     memory_gib: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()}`,
     node: process.version,
-    librdkafka: require(path.join(root, 'dist/binding.js')).librdkafkaVersion().versionString,
+    librdkafka: require(path.join(root, 'dist/index.js')).librdkafkaVersion().versionString,
   }
 }
