@@ -3,9 +3,10 @@
 // nothing is read from the caller's object again. Pure: no native code, no producer state.
 // Every error is thrown here, before anything is queued (the rule is in errors.ts).
 import type { Serializer } from '../config/types.js'
-import { ERR } from '../core/codes.js'
-import { KafkaError } from '../errors.js'
 import type { Bytes, ProducerRecord, RecordHeaders } from './types.js'
+
+/** Builds the KafkaError for a record Kafka would refuse (given by the producer: keeps this module free of the addon). */
+export type Refusal = (code: 'TOPIC_EXCEPTION' | 'MSG_SIZE_TOO_LARGE', message: string, record: unknown) => Error
 
 /** A record as the producer keeps it. Buffers are the caller's until staged or captured. */
 export interface EncodedRecord {
@@ -52,6 +53,7 @@ const MAX_TIMESTAMP = 8.64e15
 const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/
 
 export interface EncoderLimits {
+  refuse: Refusal
   /** message.max.bytes, and the name the user gave it. */
   maxMessageBytes: number
   maxMessageBytesName: string
@@ -81,11 +83,7 @@ export class RecordEncoder {
     if (typeof topic !== 'string') throw new TypeError('record.topic must be a string')
     if (!this.#legal.has(topic)) {
       if (!LEGAL_TOPIC.test(topic) || topic === '.' || topic === '..') {
-        throw new KafkaError(`illegal topic name '${topic}': 1-249 characters of [a-zA-Z0-9._-], and not '.' or '..'`, {
-          code: 'TOPIC_EXCEPTION',
-          errno: ERR.TOPIC_EXCEPTION,
-          record,
-        })
+        throw this.#limits.refuse('TOPIC_EXCEPTION', `illegal topic name '${topic}': 1-249 characters of [a-zA-Z0-9._-], and not '.' or '..'`, record)
       }
       this.#legal.add(topic)
     }
@@ -122,19 +120,14 @@ export class RecordEncoder {
     if (enc.bound + framing <= l.maxMessageBytes && enc.bound + RECORD_OVERHEAD <= l.bufferBytes) return
     const wire = wireSize(enc)
     if (wire > l.maxMessageBytes) {
-      throw new KafkaError(`record of ${wire} bytes (with librdkafka's framing) exceeds ${l.maxMessageBytesName} (${l.maxMessageBytes})`, {
-        code: 'MSG_SIZE_TOO_LARGE',
-        errno: ERR.MSG_SIZE_TOO_LARGE,
-        record: enc.record,
-      })
+      throw l.refuse('MSG_SIZE_TOO_LARGE', `record of ${wire} bytes (with librdkafka's framing) exceeds ${l.maxMessageBytesName} (${l.maxMessageBytes})`, enc.record)
     }
     const payload = wire - RECORD_FRAMING_BYTES
     enc.size = payload
     if (payload + RECORD_OVERHEAD > l.bufferBytes) {
-      throw new KafkaError(
+      throw l.refuse('MSG_SIZE_TOO_LARGE',
         `record of ${payload} bytes can never fit ${l.bufferBytesName} (${l.bufferBytes} bytes, of which each buffered record also takes ${RECORD_OVERHEAD}); raise ${l.bufferBytesName}`,
-        { code: 'MSG_SIZE_TOO_LARGE', errno: ERR.MSG_SIZE_TOO_LARGE, record: enc.record },
-      )
+        enc.record)
     }
   }
 }

@@ -42,7 +42,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   readonly #native: NativeProducer
   readonly #encoder: RecordEncoder
   readonly #slots: SlotTable
-  readonly #stage = new Stage()
+  readonly #stage = new Stage(addon.Producer.ROW_COLUMNS)
   readonly #waiting: WaitQueue
   readonly #settler: Settler
   readonly #reports: ReportDrain
@@ -87,6 +87,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     const name = (t: string) => resolved.settings[t]?.keys[0] ?? t
     const bufferBytes = Number(lib['queue.buffering.max.kbytes'] ?? 1_048_576) * 1024
     this.#encoder = new RecordEncoder(resolved.keySerializer as Serializer<unknown> | undefined, resolved.valueSerializer as Serializer<unknown> | undefined, {
+      refuse: (code, message, record) => new KafkaError(message, { code, errno: ERR[code], record }),
       maxMessageBytes: Number(lib['message.max.bytes'] ?? 1_000_000),
       maxMessageBytesName: name('message.max.bytes'),
       bufferBytes,

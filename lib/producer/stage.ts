@@ -3,11 +3,12 @@
 // then each header's name and value). One produce() call hands a whole stage to librdkafka:
 // one crossing into C++ per batch instead of per record (bench/RESULTS.md). Copying at stage
 // time is also what captures the caller's bytes at the call.
-import { addon, type NativeProducer } from '../core/native.js'
+import type { Columns, NativeProducer } from '../core/native.js'
 import { MAX_HEADERS, type EncodedRecord } from './encode.js'
 import type { Bytes } from './types.js'
 
-export const ROW = addon.Producer.ROW_COLUMNS
+/** The row format, as the addon exports it (Producer.ROW_COLUMNS). */
+export type RowColumns = Columns<'topic' | 'partition' | 'timestamp' | 'id' | 'keyLen' | 'valueLen' | 'headerCount' | 'headerAt' | 'error'>
 /** Records per produce() call. */
 export const STAGE_ROWS = 512
 const ARENA_BYTES = 1024 * 1024
@@ -15,14 +16,20 @@ const HEADER_LENS = 2 * MAX_HEADERS
 /** Strings up to this length are tried as ASCII by put()'s own loop before Buffer.write. */
 const ASCII_LOOP_MAX = 64
 
+type Native = Pick<NativeProducer, 'produce'>
+
 export class Stage {
-  readonly #rows = new Float64Array(STAGE_ROWS * ROW.stride)
+  readonly #rows: Float64Array
   readonly #headerLens = new Float64Array(HEADER_LENS)
   readonly #defaultArena = Buffer.allocUnsafeSlow(ARENA_BYTES)
   #arena = this.#defaultArena
   #at = 0
   #n = 0
   #hAt = 0
+
+  constructor(private readonly row: RowColumns) {
+    this.#rows = new Float64Array(STAGE_ROWS * row.stride)
+  }
 
   get size(): number {
     return this.#n
@@ -41,6 +48,7 @@ export class Stage {
       // One record larger than the arena: a stage of its own, in an arena of its size.
       if (enc.bound > ARENA_BYTES) this.#arena = Buffer.allocUnsafeSlow(enc.bound)
     }
+    const ROW = this.row
     const o = this.#n++ * ROW.stride
     const rows = this.#rows
     rows[o + ROW.topic] = topic
@@ -98,12 +106,13 @@ export class Stage {
    * queue was full (and all after it), with copies of its bytes (the arena is reused).
    */
   handOver(
-    native: NativeProducer,
+    native: Native,
     failed: (id: number, errno: number) => void,
     refused: (id: number, enc: EncodedRecord) => void,
   ): void {
     const n = this.#n
     if (n === 0) return
+    const ROW = this.row
     const rows = this.#rows
     const arena = this.#arena
     this.#n = 0

@@ -62,14 +62,20 @@ export class WaitQueue {
   failWhile(which: (deadline: number) => boolean, fail: (id: number, enc: EncodedRecord) => void): boolean {
     const end = sliceStart()
     let n = 0
+    let done = true
     while (this.length > 0 && which(this.headDeadline())) {
-      if (++n % CLOCK_EVERY === 0 && sliceOver(end)) return false
+      if (++n % CLOCK_EVERY === 0 && sliceOver(end)) {
+        done = false
+        break
+      }
       const id = this.headId()
       const enc = this.headRecord()
       this.shift()
       fail(id, enc)
     }
-    return true
+    // A new head may have an earlier deadline (records put back by prepend() have fresh ones).
+    if (n > 0) this.rearm()
+    return done
   }
 
   /** (Re)arms the max.block.ms timer for the head record. */
