@@ -47,7 +47,7 @@ const PARTITIONS = Number(args.partitions)
 const TOPIC = args.topic
 const BUFFER_MEMORY = 64 * 1024 * 1024
 
-/** Minimum ironkafka ÷ C per mode (issue 6). */
+/** The least ironkafka ÷ C each mode must reach. */
 const TARGETS = { produce: 0.8, callback: 0.8, awaited: 0.6, batch: 0.8 }
 
 // ---------------------------------------------------------------------------------------

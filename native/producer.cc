@@ -22,8 +22,6 @@ Napi::Function Producer::Define(Napi::Env env) {
           InstanceMethod("unref", &Producer::Unref),
           InstanceMethod("outqLen", &Producer::OutqLen),
           InstanceMethod("fatalError", &Producer::FatalError),
-          InstanceMethod("testFatalError", &Producer::TestFatalError),
-          InstanceMethod("name", &Producer::Name),
           StaticValue("REPORT_COLUMNS", Columns(env, {{"id", kReportId},
                                                       {"partition", kReportPartition},
                                                       {"offset", kReportOffset},
@@ -285,17 +283,5 @@ Napi::Value Producer::OutqLen(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Producer::FatalError(const Napi::CallbackInfo& info) { return client_->FatalError(info.Env()); }
-
-// testFatalError(errno, reason): librdkafka's own fault injection, for tests.
-Napi::Value Producer::TestFatalError(const Napi::CallbackInfo& info) {
-  rd_kafka_t* rk = client_->Handle(info.Env());
-  auto err = static_cast<rd_kafka_resp_err_t>(info[0].As<Napi::Number>().Int32Value());
-  std::string reason = RequireString(info[1], "reason");
-  return Napi::Number::New(info.Env(), rd_kafka_test_fatal_error(rk, err, reason.c_str()));
-}
-
-Napi::Value Producer::Name(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), rd_kafka_name(client_->Handle(info.Env())));
-}
 
 }  // namespace ironkafka

@@ -63,8 +63,6 @@ class Producer : public Napi::ObjectWrap<Producer> {
   Napi::Value Unref(const Napi::CallbackInfo& info);
   Napi::Value OutqLen(const Napi::CallbackInfo& info);
   Napi::Value FatalError(const Napi::CallbackInfo& info);
-  Napi::Value TestFatalError(const Napi::CallbackInfo& info);
-  Napi::Value Name(const Napi::CallbackInfo& info);
 
   Napi::Reference<Napi::Float64Array> reportRef_;
   double* report_ = nullptr;

@@ -23,10 +23,6 @@ export class SafeLogger {
     this.#logger = logger
   }
 
-  has(level: LogLevel): boolean {
-    return typeof this.#logger?.[level] === 'function'
-  }
-
   log(level: LogLevel, line: string): boolean {
     const l = this.#logger
     const fn = l?.[level]

@@ -31,10 +31,6 @@ export class KeepAlive {
     private readonly native: { ref(): void; unref(): void },
   ) {}
 
-  get held(): boolean {
-    return this.#held
-  }
-
   hold(): void {
     if (this.#held) return
     this.#held = true

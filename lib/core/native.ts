@@ -18,7 +18,6 @@ export interface NativeClient {
   ref(): void
   unref(): void
   fatalError(): Error | null
-  name(): string
 }
 
 export interface NativeProducer extends NativeClient {
@@ -33,7 +32,6 @@ export interface NativeProducer extends NativeClient {
   flush(timeoutMs: number): Promise<number>
   purge(flags: number): number
   outqLen(): number
-  testFatalError(errno: number, reason: string): number
 }
 
 export interface NativeMockCluster {

@@ -1,4 +1,4 @@
-// validateConfig / checkConfig: every rule of the config issue, with the messages checked for
+// validateConfig / checkConfig: every rule between settings, with the messages checked for
 // the keys they must name. Pure: no broker, no addon needed for these.
 import test from 'node:test'
 import assert from 'node:assert/strict'

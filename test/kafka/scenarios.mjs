@@ -1,4 +1,4 @@
-// The real-broker chaos scenarios (D1, D2, D4, D5, D6 of issue 5), shared by the 1-node and
+// The real-broker chaos scenarios (leader killed, leader paused, brief and long outages, producer-id expiry, whole-cluster restart), shared by the 1-node and
 // the 3-node suites. Each streams keyed records through the callback API while a fault
 // happens, then holds every outcome against the log with the oracle (kcat reads back), and
 // reports sent / delivered / failed / found in log.
