@@ -3,6 +3,9 @@ import type { KafkaError } from '../errors.js'
 
 export type Bytes = Buffer | string | null
 
+/** What the built-in 'json' serializer takes: a value JSON.stringify writes as is. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue | undefined }
+
 /**
  * A plain object of name -> value, a Map, or [name, value] pairs (which may repeat a name).
  * Values are Buffers (or Uint8Arrays), strings, or null.
