@@ -77,7 +77,12 @@ export class RecordEncoder {
     this.#limits = limits
   }
 
-  encode(record: ProducerRecord<unknown, unknown>): EncodedRecord {
+  /**
+   * `into`: a record to fill instead of allocating one (the producer's scratch for single
+   * sends, read at once). It is written only after every user serializer has run, so a
+   * serializer that sends meanwhile cannot disturb it.
+   */
+  encode(record: ProducerRecord<unknown, unknown>, into?: EncodedRecord): EncodedRecord {
     if (record === null || typeof record !== 'object') throw new TypeError('record must be an object')
     const topic = record.topic
     if (typeof topic !== 'string') throw new TypeError('record.topic must be a string')
@@ -107,7 +112,20 @@ export class RecordEncoder {
     const headers = flattenHeaders(record.headers)
     let bound = bytesBound(key) + bytesBound(value)
     if (headers !== null) for (const h of headers) bound += bytesBound(h)
-    const enc: EncodedRecord = { record, topic, partition, timestamp, key, value, headers, bound, size: bound }
+    let enc: EncodedRecord
+    if (into === undefined) enc = { record, topic, partition, timestamp, key, value, headers, bound, size: bound }
+    else {
+      enc = into
+      enc.record = record
+      enc.topic = topic
+      enc.partition = partition
+      enc.timestamp = timestamp
+      enc.key = key
+      enc.value = value
+      enc.headers = headers
+      enc.bound = bound
+      enc.size = bound
+    }
     this.#checkSize(enc)
     return enc
   }
@@ -158,6 +176,10 @@ function varintBytes(n: number): number {
     bytes++
   }
   return bytes
+}
+
+export function emptyRecord(): EncodedRecord {
+  return { record: undefined, topic: '', partition: -1, timestamp: 0, key: null, value: null, headers: null, bound: 0, size: 0 }
 }
 
 /** A copy of the record that owns its bytes: for records that wait, while the caller may reuse its Buffers. */

@@ -19,7 +19,7 @@ import { addon, type NativeEvent, type NativeProducer } from '../core/native.js'
 import { ERR, errorDescription, errorName } from '../core/codes.js'
 import { ClosedError, FatalError, KafkaError, TimeoutError } from '../errors.js'
 import { closeOnSignals, type CloseOnSignalsOptions } from '../signals.js'
-import { captured, RECORD_OVERHEAD, RecordEncoder, type EncodedRecord } from './encode.js'
+import { captured, emptyRecord, RECORD_OVERHEAD, RecordEncoder, type EncodedRecord } from './encode.js'
 import { Flusher } from './flush.js'
 import { Outcomes, ReportDrain } from './reports.js'
 import { type Batch, Settler } from './settle.js'
@@ -41,6 +41,8 @@ const warned = new Set<string>()
 export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   readonly #native: NativeProducer
   readonly #encoder: RecordEncoder
+  /** The encoded form of a single send, reused: it is consumed (staged or copied) at once. */
+  readonly #scratch = emptyRecord()
   readonly #slots: SlotTable
   readonly #stage = new Stage(addon.Producer.ROW_COLUMNS)
   readonly #waiting: WaitQueue
@@ -157,7 +159,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
    */
   produce(record: ProducerRecord<K, V>): boolean {
     this.#assertOpen()
-    return this.#accept(this.#encoder.encode(record), Kind.Fire, undefined, undefined)
+    return this.#accept(this.#encoder.encode(record, this.#scratch), Kind.Fire, undefined, undefined)
   }
 
   /** Sends a record; resolves with its metadata once the broker acknowledged it. */
@@ -175,11 +177,11 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
         process.nextTick(() => this.#settler.deliver(Kind.Callback, callback, undefined, refusal, undefined))
         return true
       }
-      return this.#accept(this.#encoder.encode(record), Kind.Callback, callback, undefined)
+      return this.#accept(this.#encoder.encode(record, this.#scratch), Kind.Callback, callback, undefined)
     }
     const refusal = this.#refusal(record)
     if (refusal !== undefined) return Promise.reject(refusal)
-    const enc = this.#encoder.encode(record)
+    const enc = this.#encoder.encode(record, this.#scratch)
     return new Promise<RecordMetadata>((resolve, reject) => this.#accept(enc, Kind.Promise, resolve, reject))
   }
 
@@ -231,6 +233,18 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
 
   /** Takes a slot for the record and stages it, or lets it wait; false when it waits (the 'drain' signal). */
   #accept(enc: EncodedRecord, kind: Kind, a: unknown, b: unknown): boolean {
+    const accepted = this.#place(enc, kind, a, b)
+    if (enc === this.#scratch) {
+      // The scratch must not keep the caller's record and bytes alive until the next send.
+      enc.record = undefined
+      enc.key = null
+      enc.value = null
+      enc.headers = null
+    }
+    return accepted
+  }
+
+  #place(enc: EncodedRecord, kind: Kind, a: unknown, b: unknown): boolean {
     const slots = this.#slots
     const id = slots.take(kind, a, b, enc.record, this.#topic(enc.topic), enc.size + RECORD_OVERHEAD)
     this.#keep.hold()

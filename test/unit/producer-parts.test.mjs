@@ -180,3 +180,20 @@ test('wait queue: FIFO, prepend goes to the head, failWhile stops at the first t
   q.shift()
   assert.equal(q.length, 0)
 })
+
+test('encode into a reused record: a serializer that encodes another record meanwhile does not disturb it', () => {
+  const { emptyRecord } = dist('encode.js')
+  const scratch = emptyRecord()
+  let inner
+  let reentered = false
+  const e = new RecordEncoder(undefined, (v) => {
+    if (!reentered) {
+      reentered = true
+      inner = e.encode({ topic: 'inner', value: 'i' }, scratch) // as a serializer that sends would
+    }
+    return String(v)
+  }, { refuse: () => new Error('refused'), maxMessageBytes: 1000, maxMessageBytesName: 'm', bufferBytes: 1 << 20, bufferBytesName: 'b' })
+  const outer = e.encode({ topic: 'outer', value: 42 }, scratch)
+  assert.equal(inner, outer, 'the same object')
+  assert.deepEqual([outer.topic, outer.value], ['outer', '42'])
+})
