@@ -276,10 +276,14 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     if (this.#stage.size === 0) return true
     let ids: number[] | undefined
     let records: EncodedRecord[] | undefined
+    let failed = false
     const slots = this.#slots
     this.#stage.handOver(
       this.#native,
-      (id, errno) => this.#settler.settleLater(id, this.#outcomes.failure(errno, 0, this.#topicNames[slots.topic[id]!]!, slots.record[id])),
+      (id, errno) => {
+        failed = true
+        this.#settler.settleLater(id, this.#outcomes.failure(errno, 0, this.#topicNames[slots.topic[id]!]!, slots.record[id]))
+      },
       (id, enc) => {
         slots.markWaiting(id)
         enc.topic = this.#topicNames[slots.topic[id]!]!
@@ -288,6 +292,8 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
         ;(records ??= []).push(enc)
       },
     )
+    // A send refused on the spot frees its slot here: this may have been the last one pending.
+    if (failed) this.#checkIdle()
     if (ids === undefined) return true
     this.#waiting.prepend(ids, records!, Date.now() + this.#maxBlockMs)
     this.#needDrain = true

@@ -25,3 +25,18 @@ test('process.exit() with records pending warns on stderr with the count', async
   assert.ok(m, `no warning in stderr: ${stderr}`)
   assert.ok(Number(m[1]) > 0 && Number(m[1]) <= 1000)
 })
+
+test('a script whose last send is refused on the spot (no such partition) still ends on its own', async (t) => {
+  const cluster = await startCluster(t, { topics: { refused: { partitions: 1 } } })
+  const script = `
+    import { Producer } from 'ironkafka'
+    const p = new Producer({ 'bootstrap.servers': process.argv[1] })
+    await p.send({ topic: 'refused', value: 'warm' })
+    await p.send({ topic: 'refused', partition: 5, value: 'x' }).catch((e) => console.log(e.code, p.pending))
+  `
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, cluster.bootstrapServers], {
+    timeout: 20_000,
+    cwd: new URL('../..', import.meta.url).pathname,
+  })
+  assert.equal(stdout.trim(), '_UNKNOWN_PARTITION 0')
+})
