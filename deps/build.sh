@@ -18,6 +18,9 @@
 # Features: TLS, SASL PLAIN/SCRAM/OAUTHBEARER (librdkafka's own; no GSSAPI, which needs
 # Cyrus SASL and Kerberos), gzip, snappy, lz4 (librdkafka's bundled copy), zstd. No libcurl,
 # so no built-in OIDC token fetching (sasl.oauthbearer.method=oidc).
+#
+# deps/librdkafka/patches/*.patch are our fixes to librdkafka bugs this project's tests
+# found, applied in name order to the verified source; each says in its text what it fixes.
 set -euo pipefail
 # A failing command inside $(...) (a fetch, a build step) must stop the build too.
 shopt -s inherit_errexit
@@ -107,7 +110,13 @@ build_librdkafka() {
   # certificate locations, since the static OpenSSL's own default path exists nowhere.
   local cflags="$base_cflags -DWITH_STATIC_LIB_libcrypto=1"
   [ -n "$sanitize" ] && cflags="$cflags -fsanitize=$sanitize -fno-omit-frame-pointer -g"
-  local dirs=("$openssl" "$zstd" "$zlib") d incs='' libdirs=''
+  local dirs=("$openssl" "$zstd" "$zlib") d incs='' libdirs='' p
+  for p in "$deps"/librdkafka/patches/*.patch; do
+    [ -e "$p" ] || continue
+    # patch(1) comes with every toolchain package set (dpkg-dev); git apply is the fallback.
+    if command -v patch >/dev/null; then patch -p1 --forward --batch < "$p"
+    else git apply -p1 "$p"; fi
+  done
   for d in "${dirs[@]}"; do incs="$incs -I$d/include"; libdirs="$libdirs -L$d/lib"; done
   PKG_CONFIG=false ./configure --prefix="$1" --cc="$CC" --cxx="$CXX" --enable-static \
     --CFLAGS="$cflags$incs" --LDFLAGS="$libdirs$([ -n "$sanitize" ] && echo " -fsanitize=$sanitize")" \
@@ -135,6 +144,7 @@ build_librdkafka() {
 zlib=$(build zlib "" build_zlib)
 zstd=$(build zstd "" build_zstd)
 openssl=$(build openssl "" build_openssl)
-build librdkafka "$sanitize $zlib $zstd $openssl" build_librdkafka
+patches=$(cat "$deps"/librdkafka/patches/*.patch 2>/dev/null | sha256sum | cut -c1-12)
+build librdkafka "$sanitize $zlib $zstd $openssl $patches" build_librdkafka
 }
 main "$@"
