@@ -1,10 +1,10 @@
 // The public Producer: its API, its state machine (open -> closing -> closed, or fatal) and
 // its events. Policy lives in lib/; the addon only maps librdkafka's C API.
 //
-// The path of one record: send() -> RecordEncoder.encode (validated, captured) -> a slot
-// (SlotTable.take: its id is its identity until it settles) -> the Stage (bytes copied into
-// the arena; handed to librdkafka in one native produce() per batch, in a microtask after
-// the code that sent it) or, when librdkafka's queue is full, the WaitQueue (max.block.ms).
+// The path of one record: send() -> RecordEncoder.encode (validated, captured) -> the Intake:
+// a slot (SlotTable.take: its id is its identity until it settles), then the Stage (bytes
+// copied into the arena; one native produce() per batch) or, when librdkafka's queue is
+// full, the WaitQueue (max.block.ms).
 // The path of one report: librdkafka's thread signals the queue -> onwake on the JS thread
 // -> ReportDrain (typed-array rows, slices bounded by time) -> Settler (promise, callback,
 // batch, or 'delivery-error').
@@ -19,14 +19,13 @@ import { addon, type NativeEvent, type NativeProducer } from '../core/native.js'
 import { ERR, errorDescription, errorName } from '../core/codes.js'
 import { ClosedError, FatalError, KafkaError, TimeoutError } from '../errors.js'
 import { closeOnSignals, type CloseOnSignalsOptions } from '../signals.js'
-import { captured, emptyRecord, RECORD_OVERHEAD, RecordEncoder, type EncodedRecord } from './encode.js'
+import { emptyRecord, RecordEncoder, type EncodedRecord } from './encode.js'
 import { Flusher } from './flush.js'
+import { Intake } from './intake.js'
 import { Outcomes, ReportDrain } from './reports.js'
 import { type Batch, Settler } from './settle.js'
 import { Kind, SlotTable } from './slots.js'
-import { Stage } from './stage.js'
 import type { Bytes, ProducerRecord, RecordMetadata, SendCallback } from './types.js'
-import { WaitQueue } from './wait-queue.js'
 
 const PURGE_QUEUE = 0x1
 const PURGE_INFLIGHT = 0x2
@@ -44,27 +43,13 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   /** The encoded form of a single send, reused: it is consumed (staged or copied) at once. */
   readonly #scratch = emptyRecord()
   readonly #slots: SlotTable
-  readonly #stage = new Stage(addon.Producer.ROW_COLUMNS)
-  readonly #waiting: WaitQueue
+  readonly #intake: Intake
   readonly #settler: Settler
   readonly #reports: ReportDrain
   readonly #outcomes = new Outcomes()
   readonly #events: ClientEvents
   readonly #keep: KeepAlive
   readonly #flusher: Flusher
-  readonly #maxBlockMs: number
-  /** Topic names by the index the addon gave them, and the reverse. */
-  readonly #topicNames: string[] = []
-  readonly #topicIndex = new Map<string, number>()
-  #lastTopic = ''
-  #lastTopicIndex = -1
-  #stageQueued = false
-  readonly #stageTask = (): void => {
-    this.#stageQueued = false
-    this.#handOver()
-  }
-  /** produce/send returned false since the last 'drain'. */
-  #needDrain = false
   #state: 'open' | 'closing' | 'closed' = 'open'
   #closePromise: Promise<void> | undefined
   #offSignals: (() => void) | undefined
@@ -95,16 +80,20 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       bufferBytes,
       bufferBytesName: name('queue.buffering.max.kbytes'),
     })
-    this.#maxBlockMs = resolved.maxBlockMs
     this.#slots = new SlotTable(Number(lib['queue.buffering.max.messages'] ?? 100_000), bufferBytes)
     this.#events = new ClientEvents(this, logger, (ev) => this.#onFatal(ev))
     this.#settler = new Settler(this.#slots, this.#events)
-    this.#waiting = new WaitQueue(() => this.#expireWaiting())
-    this.#reports = new ReportDrain(this.#slots, this.#settler, this.#topicNames, this.#outcomes, this.#events,
-      () => this.#checkFatal(), () => this.#afterReports())
+    const topicNames: string[] = []
+    this.#reports = new ReportDrain(this.#slots, this.#settler, topicNames, this.#outcomes, this.#events,
+      () => this.#checkFatal(), () => this.#intake.afterReports())
     this.#native = new addon.Producer(nativeConfig(lib), this.#reports.report)
     this.#keep = new KeepAlive(this, this.#native)
     this.#flusher = new Flusher(this.#native, () => this.pending)
+    this.#intake = new Intake(this.#native, addon.Producer.ROW_COLUMNS, this.#slots, this.#settler, this.#outcomes, topicNames, resolved.maxBlockMs, {
+      hold: () => this.#keep.hold(),
+      checkIdle: () => this.#checkIdle(),
+      drained: () => this.#events.emit('drain', undefined),
+    })
     this.#reports.attach(this.#native)
     this.#reports.drain() // anything queued before wake-ups were enabled
   }
@@ -218,22 +207,9 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     return undefined
   }
 
-  #topic(name: string): number {
-    if (name === this.#lastTopic) return this.#lastTopicIndex
-    let idx = this.#topicIndex.get(name)
-    if (idx === undefined) {
-      idx = this.#native.topic(name)
-      this.#topicIndex.set(name, idx)
-      this.#topicNames[idx] = name
-    }
-    this.#lastTopic = name
-    this.#lastTopicIndex = idx
-    return idx
-  }
-
-  /** Takes a slot for the record and stages it, or lets it wait; false when it waits (the 'drain' signal). */
+  /** Places the record (see Intake.place); false when it waits (the 'drain' signal). */
   #accept(enc: EncodedRecord, kind: Kind, a: unknown, b: unknown): boolean {
-    const accepted = this.#place(enc, kind, a, b)
+    const accepted = this.#intake.place(enc, kind, a, b)
     if (enc === this.#scratch) {
       // The scratch must not keep the caller's record and bytes alive until the next send.
       enc.record = undefined
@@ -242,127 +218,6 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       enc.headers = null
     }
     return accepted
-  }
-
-  #place(enc: EncodedRecord, kind: Kind, a: unknown, b: unknown): boolean {
-    const slots = this.#slots
-    const id = slots.take(kind, a, b, enc.record, this.#topic(enc.topic), enc.size + RECORD_OVERHEAD)
-    this.#keep.hold()
-    // Records queue behind waiting ones, so call order is kept under backpressure.
-    if (this.#waiting.length === 0 && slots.fits(slots.cost[id]!)) {
-      if (!this.#stage.fits(enc)) this.#handOver()
-      // Handing over may have found librdkafka's queue full: then this record waits too.
-      if (this.#waiting.length === 0) {
-        slots.markQueued(id)
-        this.#stage.put(id, slots.topic[id]!, enc)
-        if (!this.#stageQueued) {
-          this.#stageQueued = true
-          queueMicrotask(this.#stageTask)
-        }
-        return true
-      }
-    }
-    this.#handOver() // what is staged was sent first: it goes ahead of this record
-    this.#waiting.push(id, captured(enc), Date.now() + this.#maxBlockMs)
-    this.#needDrain = true
-    return false
-  }
-
-  /**
-   * Hands the stage to librdkafka. Records it refused with an error fail alone; those it
-   * did not take for a full queue wait, at the head, in order. False if any had to wait.
-   */
-  #handOver(): boolean {
-    if (this.#stage.size === 0) return true
-    let ids: number[] | undefined
-    let records: EncodedRecord[] | undefined
-    let failed = false
-    const slots = this.#slots
-    this.#stage.handOver(
-      this.#native,
-      (id, errno) => {
-        failed = true
-        this.#settler.settleLater(id, this.#outcomes.failure(errno, 0, this.#topicNames[slots.topic[id]!]!, slots.record[id]))
-      },
-      (id, enc) => {
-        slots.markWaiting(id)
-        enc.topic = this.#topicNames[slots.topic[id]!]!
-        enc.record = slots.record[id]
-        ;(ids ??= []).push(id)
-        ;(records ??= []).push(enc)
-      },
-    )
-    // A send refused on the spot frees its slot here: this may have been the last one pending.
-    if (failed) this.#checkIdle()
-    if (ids === undefined) return true
-    this.#waiting.prepend(ids, records!, Date.now() + this.#maxBlockMs)
-    this.#needDrain = true
-    return false
-  }
-
-  /** Moves waiting records into librdkafka while it has room. */
-  #pump(): void {
-    const w = this.#waiting
-    const slots = this.#slots
-    while (w.length > 0) {
-      const id = w.headId()
-      if (!slots.fits(slots.cost[id]!)) break
-      const enc = w.headRecord()
-      if (!this.#stage.fits(enc) && !this.#handOver()) break // refused records went back to the head
-      w.shift()
-      slots.markQueued(id)
-      this.#stage.put(id, slots.topic[id]!, enc)
-    }
-    this.#handOver()
-    this.#whenNoneWaiting()
-  }
-
-  /** Emits 'drain' once no record waits, if produce/send returned false meanwhile. */
-  #whenNoneWaiting(): void {
-    if (this.#waiting.length > 0 || !this.#needDrain) return
-    this.#needDrain = false
-    this.#events.emit('drain', undefined)
-  }
-
-  /**
-   * Fails every waiting record (they never reached librdkafka) in slices, so that an
-   * application waiting for 'drain' is never stuck: its next call then reports the state.
-   */
-  #failAllWaiting(error: (id: number, enc: EncodedRecord) => KafkaError): Promise<void> {
-    return new Promise((resolve) => {
-      const step = (): void => {
-        const done = this.#waiting.failWhile(() => true, (id, enc) => this.#settler.settle(id, error(id, enc), undefined))
-        this.#checkIdle()
-        if (!done) return void setImmediate(step)
-        this.#whenNoneWaiting()
-        resolve()
-      }
-      step()
-    })
-  }
-
-  /** max.block.ms passed for the oldest waiting records: they fail, never having been queued. */
-  #expireWaiting(): void {
-    const now = Date.now()
-    const done = this.#waiting.failWhile(
-      (deadline) => deadline <= now,
-      (id, enc) => this.#settler.settle(id, new TimeoutError(`waited max.block.ms (${this.#maxBlockMs} ms) for space in the producer queue`, {
-        record: enc.record,
-        persisted: 'not-persisted',
-        retriable: true,
-      }), undefined),
-    )
-    if (!done) setImmediate(() => this.#expireWaiting())
-    else {
-      this.#pump()
-      this.#waiting.rearm()
-    }
-    this.#checkIdle()
-  }
-
-  #afterReports(): void {
-    if (this.#waiting.length > 0) this.#pump()
-    this.#checkIdle()
   }
 
   #checkIdle(): void {
@@ -395,8 +250,8 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     this.#outcomes.fatal = fatal
     // Waiting records never reached librdkafka; queued and in-flight ones come back through
     // the purge with their own persisted status and are rejected with the fatal error then.
-    this.#handOver()
-    void this.#failAllWaiting((_, enc) => this.#outcomes.fatalFor(enc.record, 'not-persisted'))
+    this.#intake.handOver()
+    void this.#intake.failAllWaiting((_, enc) => this.#outcomes.fatalFor(enc.record, 'not-persisted'))
     this.#native.purge(PURGE_QUEUE | PURGE_INFLIGHT)
     this.#events.tell('fatal', fatal, 'error', () => fatal.message)
   }
@@ -408,7 +263,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
    */
   async flush(timeoutMs = 30_000): Promise<void> {
     checkTimeout(timeoutMs, 'flush(timeoutMs)')
-    this.#handOver()
+    this.#intake.handOver()
     if (this.pending === 0 || this.#state === 'closed') return
     if (!(await this.#flusher.whenIdle(deadlineAt(timeoutMs), true))) {
       throw new TimeoutError(`flush timed out after ${timeoutMs} ms with ${this.pending} send(s) still pending`)
@@ -451,12 +306,12 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   async #close(timeoutMs: number): Promise<void> {
     this.#state = 'closing'
     this.#offSignals?.()
-    this.#handOver() // staged records were accepted: they go out (or fail) like the rest
+    this.#intake.handOver() // staged records were accepted: they go out (or fail) like the rest
     if (this.pending > 0 && !this.#outcomes.fatal) {
       await this.#flusher.whenIdle(deadlineAt(timeoutMs), true)
     }
     if (this.pending > 0) {
-      await this.#failAllWaiting((_, enc) => new KafkaError(`${enc.topic}: purged by close() before it was queued`, {
+      await this.#intake.failAllWaiting((_, enc) => new KafkaError(`${enc.topic}: purged by close() before it was queued`, {
         code: '_PURGE_QUEUE',
         errno: ERR._PURGE_QUEUE,
         retriable: true,
