@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
     'no-latency': { type: 'boolean', default: false },
     'no-overload': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(here, 'results', 'latest.json') },
+    recorded: { type: 'string', default: path.join(here, 'results', 'recorded.json') },
   },
 })
 const RUNS = Number(args.runs)
@@ -49,6 +50,12 @@ const BUFFER_MEMORY = 64 * 1024 * 1024
 
 /** The least ironkafka ÷ C each mode must reach. */
 const TARGETS = { produce: 0.8, callback: 0.8, awaited: 0.6, batch: 0.8 }
+/**
+ * How far a median ratio may fall below the recorded one before the run fails: run-to-run
+ * spread of the median of 3 on these 2-vCPU machines is about 5-8%; a real regression of a
+ * send path (an allocation or a copy more per record) costs more than that.
+ */
+const REGRESSION_TOLERANCE = 0.1
 
 // ---------------------------------------------------------------------------------------
 const log = (s) => process.stderr.write(s + '\n')
@@ -166,6 +173,12 @@ fs.writeFileSync(args.out, JSON.stringify(results, null, 1) + '\n')
 const { table } = summarize(results)
 process.stdout.write(table)
 log(`raw results: ${path.relative(process.cwd(), args.out)}`)
+const regressions = againstRecorded(results)
+if (regressions.length > 0) {
+  log(`below the recorded ratio to C (${path.relative(process.cwd(), args.recorded)}) by more than ${REGRESSION_TOLERANCE * 100}%:`)
+  for (const r of regressions) log(`  ${r}`)
+  process.exitCode = 1
+}
 const failedRecords = [...results.runs, ...results.overload.map((o) => o.ironkafka)].reduce((n, r) => n + (r.failed ?? 0), 0)
 if (failedRecords > 0) {
   log(`${failedRecords} record(s) failed during the benchmark`)
@@ -173,6 +186,47 @@ if (failedRecords > 0) {
 }
 
 // ---------------------------------------------------------------------------------------
+/** Median ratio to C per `${size}/${mode}`. */
+function medianRatios(res) {
+  const out = new Map()
+  for (const r of res.runs) {
+    if (r.mode === 'c') continue
+    const k = `${r.size} B ${r.mode}`
+    if (!out.has(k)) out.set(k, [])
+    out.get(k).push(r.ratio)
+  }
+  return new Map([...out].map(([k, xs]) => [k, median(xs)]))
+}
+
+/**
+ * The modes whose median ratio to C fell below the recorded one (bench/RESULTS.md's run) by
+ * more than the tolerance. Only a run comparable with the recording is checked: the same
+ * record count and broker, and at least 3 runs (a median of fewer is noise). Ratios, not
+ * rates, are compared: C ran on the same machine in the same run.
+ */
+function againstRecorded(res) {
+  let rec
+  try {
+    rec = JSON.parse(fs.readFileSync(args.recorded, 'utf8'))
+  } catch (e) {
+    log(`no recorded results to compare with (${e.message})`)
+    return []
+  }
+  const runs = new Set(res.runs.map((r) => r.run)).size
+  if (rec.records !== res.records || rec.target !== res.target || runs < 3) {
+    log(`not compared with the recorded results: this run (${res.records} records, ${runs} run(s)) is not comparable with the recording (${rec.records} records, 3 runs, ${rec.target})`)
+    return []
+  }
+  const now = medianRatios(res)
+  const out = []
+  for (const [k, was] of medianRatios(rec)) {
+    const is = now.get(k)
+    if (is === undefined || was === null) continue
+    if (is < was * (1 - REGRESSION_TOLERANCE)) out.push(`${k}: ${is.toFixed(2)}x C, recorded ${was.toFixed(2)}x C`)
+  }
+  return out
+}
+
 /** Median per (size, mode) over the runs, with ironkafka ÷ C and the targets. */
 function summarize(res) {
   const lines = []

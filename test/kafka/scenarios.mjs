@@ -3,6 +3,8 @@
 // happens, then holds every outcome against the log with the oracle (kcat reads back), and
 // reports sent / delivered / failed / found in log.
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
 import { Producer } from 'ironkafka'
 import { waitUntil } from '../../scripts/kafka/cluster.mjs'
 import { Oracle } from '../helpers/oracle.mjs'
@@ -10,6 +12,12 @@ import { Oracle } from '../helpers/oracle.mjs'
 export const ITERATIONS = Number(process.env.IRONKAFKA_CHAOS_ITERATIONS ?? 3)
 export const MESSAGES = Number(process.env.IRONKAFKA_CHAOS_MESSAGES ?? 200_000)
 const PARTITIONS = 6
+// A directory to keep each scenario's whole librdkafka log in (ms since start, level, line):
+// CI's excerpt of a failure is bounded, a reproduction needs every line.
+const LOG_DIR = process.env.IRONKAFKA_CHAOS_LOG_DIR
+// Producer settings (JSON) merged over each scenario's own, to make a rare interleaving
+// frequent while reproducing it (e.g. a metadata refresh every 50 ms).
+const EXTRA_CONFIG = JSON.parse(process.env.IRONKAFKA_CHAOS_CONFIG ?? '{}')
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 /**
@@ -29,12 +37,14 @@ export async function stream(t, kafka, { topic, config = {}, total = MESSAGES, p
   // librdkafka issue #5430: a Produce response naming leader -1 can stall its partition; how
   // often the warning that precedes it appears is reported on every run, failing or not.
   let leaderMinusOne = 0
+  const full = LOG_DIR ? fs.createWriteStream(path.join(LOG_DIR, `${topic}.log`)) : null
   const add = (level) => (line) => {
+    full?.write(`${Date.now() - began} ${level} ${line}\n`)
     if (line.includes('new leader-1 not found in cache')) leaderMinusOne++
     if (faultTimes.length > 0) log.add(`${level} ${line}`) // from the fault on
   }
   const logger = { error: add('E'), warn: add('W'), info: add('I'), debug: add('D') }
-  const producer = new Producer({ 'bootstrap.servers': kafka.bootstrapServers, debug: 'eos,broker', logger, ...config })
+  const producer = new Producer({ 'bootstrap.servers': kafka.bootstrapServers, debug: LOG_DIR ? 'eos,broker,metadata,topic' : 'eos,broker', logger, ...config, ...EXTRA_CONFIG })
   const errors = new Distinct(began)
   const errorCodes = new Set()
   producer.on('error', (e) => {
@@ -84,6 +94,7 @@ export async function stream(t, kafka, { topic, config = {}, total = MESSAGES, p
     await explain(e, pending)
   })
   await producer.close()
+  full?.end()
   const counts = await oracle.check(kafka.bootstrapServers, { allowFailures }).catch((e) => explain(e))
   t.diagnostic(`sent ${counts.sent}, delivered ${counts.delivered}, failed ${counts.failed}, found in log ${counts.inLog}`)
   t.diagnostic(`client error codes: ${[...errorCodes].join(', ') || 'none'}; 'new leader-1 not found in cache' warnings: ${leaderMinusOne}`)
