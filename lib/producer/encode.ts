@@ -182,6 +182,14 @@ export function emptyRecord(): EncodedRecord {
   return { record: undefined, topic: '', partition: -1, timestamp: 0, key: null, value: null, headers: null, bound: 0, size: 0 }
 }
 
+/** Drops a reused encoded form's references to a caller's record and bytes. */
+export function clearRecord(enc: EncodedRecord): void {
+  enc.record = undefined
+  enc.key = null
+  enc.value = null
+  enc.headers = null
+}
+
 /** A copy of the record that owns its bytes: for records that wait, while the caller may reuse its Buffers. */
 export function captured(enc: EncodedRecord): EncodedRecord {
   const copy = (b: Bytes): Bytes => (Buffer.isBuffer(b) ? Buffer.from(b) : b)

@@ -19,7 +19,7 @@ import { addon, type NativeEvent, type NativeProducer } from '../core/native.js'
 import { ERR, errorDescription, errorName } from '../core/codes.js'
 import { ClosedError, FatalError, KafkaError, TimeoutError } from '../errors.js'
 import { closeOnSignals, type CloseOnSignalsOptions } from '../signals.js'
-import { emptyRecord, RecordEncoder, type EncodedRecord } from './encode.js'
+import { clearRecord, emptyRecord, RecordEncoder, type EncodedRecord } from './encode.js'
 import { Flusher } from './flush.js'
 import { Intake } from './intake.js'
 import { Outcomes, ReportDrain } from './reports.js'
@@ -33,6 +33,8 @@ const PURGE_INFLIGHT = 0x2
 const PURGE_GRACE_MS = 5_000
 /** The longest one native metadata request of connect() holds a pool thread. */
 const CONNECT_SLICE_MS = 1_000
+/** The most encoded forms sendBatch keeps for reuse (larger batches allocate the rest). */
+const BATCH_SCRATCH_MAX = 4096
 
 /** Config warnings already emitted through process.emitWarning. */
 const warned = new Set<string>()
@@ -42,6 +44,12 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   readonly #encoder: RecordEncoder
   /** The encoded form of a single send, reused: it is consumed (staged or copied) at once. */
   readonly #scratch = emptyRecord()
+  /**
+   * Encoded forms for sendBatch, reused across batches for the same reason (a batch is
+   * consumed before sendBatch returns); null while a batch is being encoded, so a serializer
+   * that sends a batch itself gets fresh ones.
+   */
+  #batchScratch: EncodedRecord[] | null = []
   readonly #slots: SlotTable
   readonly #intake: Intake
   readonly #settler: Settler
@@ -183,16 +191,27 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     if (!Array.isArray(records)) throw new TypeError('sendBatch expects an array of records')
     const refusal = this.#refusal(records[0])
     if (refusal !== undefined) return Promise.reject(refusal)
-    const encoded = new Array<EncodedRecord>(records.length)
-    for (let i = 0; i < records.length; i++) {
-      if (!(i in records)) throw new TypeError(`records[${i}] is a hole in the array: sendBatch expects a record at every index`)
-      encoded[i] = this.#encoder.encode(records[i]!)
+    const n = records.length
+    const pool = this.#batchScratch
+    this.#batchScratch = null
+    const encoded = pool ?? []
+    try {
+      for (let i = 0; i < n; i++) {
+        if (!(i in records)) throw new TypeError(`records[${i}] is a hole in the array: sendBatch expects a record at every index`)
+        if (i < BATCH_SCRATCH_MAX) encoded[i] = this.#encoder.encode(records[i]!, encoded[i] ?? emptyRecord())
+        else encoded[i] = this.#encoder.encode(records[i]!)
+      }
+      return new Promise<RecordMetadata[]>((resolve, reject) => {
+        if (n === 0) return resolve([])
+        const batch: Batch = { results: new Array(n), left: n, error: undefined, errorIndex: Infinity, resolve, reject }
+        for (let i = 0; i < n; i++) this.#accept(encoded[i]!, Kind.Batch, batch, i)
+      })
+    } finally {
+      // The reused forms must not keep the caller's records and bytes alive until the next batch.
+      for (let i = 0; i < Math.min(n, encoded.length); i++) clearRecord(encoded[i]!)
+      if (encoded.length > BATCH_SCRATCH_MAX) encoded.length = BATCH_SCRATCH_MAX
+      if (pool !== null) this.#batchScratch = pool
     }
-    return new Promise<RecordMetadata[]>((resolve, reject) => {
-      if (encoded.length === 0) return resolve([])
-      const batch: Batch = { results: new Array(encoded.length), left: encoded.length, error: undefined, errorIndex: Infinity, resolve, reject }
-      for (let i = 0; i < encoded.length; i++) this.#accept(encoded[i]!, Kind.Batch, batch, i)
-    })
   }
 
   #assertOpen(): void {
@@ -210,13 +229,8 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   /** Places the record (see Intake.place); false when it waits (the 'drain' signal). */
   #accept(enc: EncodedRecord, kind: Kind, a: unknown, b: unknown): boolean {
     const accepted = this.#intake.place(enc, kind, a, b)
-    if (enc === this.#scratch) {
-      // The scratch must not keep the caller's record and bytes alive until the next send.
-      enc.record = undefined
-      enc.key = null
-      enc.value = null
-      enc.headers = null
-    }
+    // The scratch must not keep the caller's record and bytes alive until the next send.
+    if (enc === this.#scratch) clearRecord(enc)
     return accepted
   }
 

@@ -49,6 +49,41 @@ test('sendBatch resolves metadata in record order across partitions', async (t) 
   }
 })
 
+test('consecutive batches carry their own bytes: a Buffer reused after sendBatch returns, and a serializer that sends a batch itself', async (t) => {
+  const cluster = await startCluster(t, { topics: { r: { partitions: 1 }, inner: { partitions: 1 } } })
+  let producer
+  let nested
+  // The value serializer of the outer batch's record 1 sends a batch of its own (so two
+  // batches are being encoded at once).
+  const valueSerializer = (v) => {
+    if (v === 'send-inner' && nested === undefined) nested = producer.sendBatch([{ topic: 'inner', value: 'i0' }, { topic: 'inner', value: 'i1' }])
+    return Buffer.isBuffer(v) ? v : Buffer.from(String(v))
+  }
+  producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers, valueSerializer })
+  t.after(() => producer.close())
+  const buf = Buffer.alloc(8)
+  const batches = []
+  for (let b = 0; b < 3; b++) {
+    const records = []
+    for (let i = 0; i < 5; i++) {
+      buf.write(`b${b}-r${i}`.padEnd(8, '.'))
+      records.push({ topic: 'r', value: Buffer.from(buf) })
+    }
+    records[1] = { topic: 'r', value: b === 0 ? 'send-inner' : `b${b}-r1`.padEnd(8, '.') }
+    records[2] = { topic: 'r', value: buf } // the caller's buffer, overwritten right after
+    buf.write(`b${b}-r2`.padEnd(8, '.'))
+    batches.push(producer.sendBatch(records))
+    buf.write('XXXXXXXX')
+  }
+  await Promise.all(batches)
+  await nested
+  const r = (await readTopic(cluster.bootstrapServers, 'r')).map((m) => m.payload)
+  const want = []
+  for (let b = 0; b < 3; b++) for (let i = 0; i < 5; i++) want.push(b === 0 && i === 1 ? 'send-inner' : `b${b}-r${i}`.padEnd(8, '.'))
+  assert.deepEqual(r, want)
+  assert.deepEqual((await readTopic(cluster.bootstrapServers, 'inner')).map((m) => m.payload), ['i0', 'i1'])
+})
+
 test('headers (strings, binary, repeated names) and timestamps round-trip', async (t) => {
   const cluster = await startCluster(t, { topics: { h: { partitions: 1 } } })
   const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers })
