@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { checkConfig, producerIssues } from '../config/validate.js'
+import { SECRET_SETTINGS } from '../config/java-security.js'
 import { readConfigFile, type ConfigFormat } from './config-file.js'
 import type { ConfigIssue } from '../errors.js'
 import { PERF_MODES, type PerfMode } from './perf-modes.js'
@@ -32,7 +33,7 @@ const USAGE = `Usage:
 const SECRET = /(password|secret|jaas|token|credential|\.pem$|key\.pem|private)/i
 
 function redact(key: string, value: unknown): unknown {
-  return SECRET.test(key) ? '***' : value
+  return SECRET.test(key) || SECRET_SETTINGS.has(key) ? '***' : value
 }
 
 interface Io {

@@ -70,6 +70,30 @@ export interface JavaProducerSettings<K, V> {
   'send.buffer.bytes'?: Num
   /** Bytes; -1 = OS default. → socket.receive.buffer.bytes. */
   'receive.buffer.bytes'?: Num
+  /**
+   * A PlainLoginModule or ScramLoginModule line → sasl.username and sasl.password. Other login
+   * modules are refused with what to set instead.
+   */
+  'sasl.jaas.config'?: string
+  /** PEM only here (JKS and PKCS12 trust stores are refused with the command that converts them). */
+  'ssl.truststore.type'?: 'PEM' | 'JKS' | 'PKCS12'
+  /** With ssl.truststore.type=PEM → ssl.ca.location. */
+  'ssl.truststore.location'?: string
+  /** PEM text of the trusted CAs (type PEM) → ssl.ca.pem. */
+  'ssl.truststore.certificates'?: string
+  /** Refused: a PEM trust store has no password (in Java too). */
+  'ssl.truststore.password'?: string
+  /**
+   * PKCS12: ssl.keystore.location and ssl.keystore.password as librdkafka reads them. PEM:
+   * ssl.keystore.location is one file with the key and the certificate chain (→
+   * ssl.certificate.location and ssl.key.location), and its password is ssl.key.password.
+   * JKS is refused with the keytool command that converts it.
+   */
+  'ssl.keystore.type'?: 'PEM' | 'PKCS12' | 'JKS'
+  /** PEM text of the private key (type PEM) → ssl.key.pem. */
+  'ssl.keystore.key'?: string
+  /** PEM text of the certificate chain (type PEM) → ssl.certificate.pem. */
+  'ssl.keystore.certificate.chain'?: string
 }
 
 /** Options that are not Kafka settings. */

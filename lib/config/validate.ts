@@ -18,6 +18,7 @@ import { z } from 'zod'
 import { ConfigError, type ConfigIssue } from '../errors.js'
 import { LIBRDKAFKA_VERSION, PROPERTIES, type LibrdkafkaProperty } from './librdkafka.generated.js'
 import { applyRules, producerIssues } from './rules.js'
+import { SECRET_SETTINGS, translateJavaSecurity } from './java-security.js'
 import { BY_NAME, DISPLAY, PRODUCER_ROW } from './table.js'
 import { INT32_MAX, canonical, row, show, fail, numberSchema, booleanSchema, schemaFor } from './schemas.js'
 
@@ -159,13 +160,8 @@ const acksSchema = (key: string) =>
 
 /** Java names (and Java consumer names) with no librdkafka counterpart: what to do instead. */
 const JAVA_ONLY: Record<string, string> = {
-  'sasl.jaas.config': 'JAAS is Java-only; librdkafka takes credentials as sasl.username and sasl.password (PLAIN, SCRAM) or sasl.oauthbearer.* (OAUTHBEARER)',
   'sasl.client.callback.handler.class': 'Java classes cannot run here; librdkafka authenticates with sasl.username/sasl.password or sasl.oauthbearer.*',
   'sasl.login.callback.handler.class': 'Java classes cannot run here; librdkafka authenticates with sasl.username/sasl.password or sasl.oauthbearer.*',
-  'ssl.truststore.location': 'librdkafka reads trusted CAs from a PEM file or directory: use ssl.ca.location (or ssl.ca.pem)',
-  'ssl.truststore.password': 'librdkafka reads trusted CAs from PEM (ssl.ca.location), which needs no password',
-  'ssl.truststore.type': 'librdkafka reads trusted CAs from PEM (ssl.ca.location)',
-  'ssl.keystore.type': 'librdkafka reads a PKCS#12 keystore from ssl.keystore.location, or PEM files from ssl.certificate.location and ssl.key.location',
   'interceptor.classes': 'Java interceptors cannot run here; wrap send() or listen to the producer events instead',
   'metric.reporters': 'Java metric reporters cannot run here; set statistics.interval.ms and listen to the producer\'s \'stats\' event',
   'metrics.num.samples': 'Java metrics only; librdkafka reports statistics through statistics.interval.ms',
@@ -334,9 +330,27 @@ export function checkConfig(input: unknown): ConfigReport {
     return { ok: false, errors, warnings, resolved: finish(settings, warnings) }
   }
 
-  // 1-2: every key and value on its own.
+  const add = (target: string, key: string, value: unknown) => {
+    const list = given.get(target) ?? []
+    list.push({ key, value })
+    given.set(target, list)
+  }
+
+  // 1-2a: the Java security settings that are read together (java-security.ts).
+  const java = translateJavaSecurity(input)
+  errors.push(...java.errors)
+  for (const t of java.entries) {
+    const parsed = schemaFor(t.key, row(t.target)).safeParse(t.value)
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) errors.push({ key: t.key, message: issue.message, rule: 'value' })
+      failed.add(t.target)
+    } else add(t.target, t.key, parsed.data)
+  }
+
+  // 1-2: every other key and value on its own.
   for (const [key, raw] of Object.entries(input)) {
     if (raw === undefined || raw === null) continue // unset (e.g. an absent env var)
+    if (java.consumed.has(key)) continue
     const found = lookup(key)
     if ('error' in found) {
       errors.push({ key, message: found.error, rule: found.rule })
@@ -349,9 +363,7 @@ export function checkConfig(input: unknown): ConfigReport {
       continue
     }
     if (parsed.data === undefined) continue // a key that expresses no opinion (partitioner.ignore.keys=false)
-    const list = given.get(found.def.target) ?? []
-    list.push({ key, value: parsed.data })
-    given.set(found.def.target, list)
+    add(found.def.target, key, parsed.data)
   }
 
   // 3: one setting, several names.
@@ -364,9 +376,11 @@ export function checkConfig(input: unknown): ConfigReport {
         rule: 'same-setting',
         key: other.key,
         keys,
-        message: `${keys.join(' and ')} set the same setting (${target}) to different values (${list
-          .map((x) => `${x.key}=${show(input[x.key])}`)
-          .join(', ')}); keep only one of them`,
+        message: SECRET_SETTINGS.has(target)
+          ? `${keys.join(' and ')} set the same setting (${target}) to different values; keep only one of them`
+          : `${keys.join(' and ')} set the same setting (${target}) to different values (${list
+            .map((x) => `${x.key}=${show(input[x.key])}`)
+            .join(', ')}); keep only one of them`,
       })
       continue
     }
