@@ -6,6 +6,7 @@ import { DISPLAY, PRODUCER_ROW } from './table.js'
 import type { ResolvedConfig, ResolvedSetting } from './validate.js'
 
 const IDEMP_MAX_INFLIGHT = 5
+const INT32_MAX = 2_147_483_647
 
 export function applyRules(
   settings: Record<string, ResolvedSetting>,
@@ -110,7 +111,11 @@ export function applyRules(
       imply(MT, txTimeout)
     }
   }
-  if (transactional && userSet('socket.timeout.ms') && (eff('socket.timeout.ms') as number) > txTimeout + 100) {
+  if (transactional && userSet('socket.timeout.ms') && txTimeout + 100 > INT32_MAX) {
+    // librdkafka adds the 100 in a 32-bit int, so above this its check always fails.
+    err('transactional.socket-timeout', name(TT), [name('socket.timeout.ms'), name(TT)],
+      `${withOrigin(TT)} with ${name('socket.timeout.ms')} set is refused by librdkafka (its check of ${name(TT)} + 100 overflows above ${INT32_MAX - 100}); lower ${name(TT)}`)
+  } else if (transactional && userSet('socket.timeout.ms') && (eff('socket.timeout.ms') as number) > txTimeout + 100) {
     err('transactional.socket-timeout', name('socket.timeout.ms'), [name('socket.timeout.ms'), name(TT)],
       `${withOrigin('socket.timeout.ms')} exceeds ${name(TT)} + 100 (${txTimeout + 100}): a request could outlive its transaction; lower ${name('socket.timeout.ms')}`)
   }

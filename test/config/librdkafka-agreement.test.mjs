@@ -155,6 +155,8 @@ test('each enforced conflict rule, one by one, is rejected by both', async () =>
     [{ 'transactional.id': 't', 'enable.idempotence': false }, 'transactional.idempotence'],
     [{ 'transactional.id': 't', 'message.timeout.ms': 60001 }, 'transactional.message-timeout'],
     [{ 'transactional.id': 't', 'socket.timeout.ms': 60101 }, 'transactional.socket-timeout'],
+    // librdkafka adds 100 to transaction.timeout.ms in a 32-bit int: near INT32_MAX it refuses any socket.timeout.ms.
+    [{ 'transactional.id': 't', 'socket.timeout.ms': 10, 'transaction.timeout.ms': 2147483647 }, 'transactional.socket-timeout'],
     [{ 'linger.ms': 1000, 'message.timeout.ms': 1000 }, 'delivery-timeout.linger'],
     [{ 'reconnect.backoff.ms': 20000 }, 'reconnect-backoff'],
     [{ 'ssl.keystore.location': '/nonexistent.p12' }, 'ssl.keystore-password'],
