@@ -303,6 +303,9 @@ const OUR_DEFAULTS: Record<string, unknown> = {
   'max.block.ms': 60_000,
 }
 
+/** What a secret's value reads as in ResolvedConfig.settings. */
+const REDACTED = '***'
+
 const OWN_TARGETS = new Set(['max.block.ms', 'key.serializer', 'value.serializer', 'logger'])
 
 function toNative(v: unknown): string {
@@ -404,6 +407,8 @@ function finish(settings: Record<string, ResolvedSetting>, warnings: ConfigIssue
   for (const [t, s] of Object.entries(settings)) {
     if (!OWN_TARGETS.has(t)) librdkafka[t] = toNative(s.value)
   }
+  // Only the librdkafka pairs carry secrets: settings are for showing where values came from.
+  for (const t of SECRET_SETTINGS) if (settings[t] !== undefined) settings[t] = { ...settings[t]!, value: REDACTED }
   return {
     librdkafka,
     settings,
