@@ -24,12 +24,32 @@ export function nativeConfig(librdkafka: Record<string, unknown>): string[] {
   return Object.entries(native).flatMap(([k, v]) => [k, String(v)])
 }
 
+/**
+ * Errors a broker connection ends with that retrying will not cure: the certificate, the
+ * credentials or the host name is wrong. (librdkafka keeps retrying them all the same.)
+ */
+export const PERSISTENT_CAUSES: ReadonlySet<string> = new Set([
+  '_SSL',
+  '_AUTHENTICATION',
+  '_RESOLVE',
+  'SASL_AUTHENTICATION_FAILED',
+  'UNSUPPORTED_SASL_MECHANISM',
+  'ILLEGAL_SASL_STATE',
+])
+
+/** librdkafka's broker name at the start of a connection error: "host:port/id: ...". */
+const BROKER_PREFIX = /^(\S+\/(?:\d+|bootstrap)): /
+
 /** syslog levels (librdkafka's) to logger methods. */
 function levelOf(syslog: number): LogLevel {
   return syslog <= 3 ? 'error' : syslog === 4 ? 'warn' : syslog <= 6 ? 'info' : 'debug'
 }
 
 export class ClientEvents {
+  /** The last error each broker reported, by librdkafka's broker name. */
+  readonly #brokerErrors = new Map<string, KafkaError>()
+  readonly #allDownWatchers = new Set<(cause: KafkaError | undefined) => void>()
+
   constructor(
     private readonly emitter: EventEmitter,
     readonly logger: SafeLogger,
@@ -58,6 +78,25 @@ export class ClientEvents {
     else if (!this.logger.log(level, `ironkafka: ${line()}`)) process.stderr.write(`ironkafka: ${line()}\n`)
   }
 
+  /**
+   * The cause every broker is down for, when each broker's last error is the same persistent
+   * one (PERSISTENT_CAUSES): the most recent of them.
+   */
+  persistentCause(): KafkaError | undefined {
+    let latest: KafkaError | undefined
+    for (const e of this.#brokerErrors.values()) {
+      if (!PERSISTENT_CAUSES.has(e.code) || (latest !== undefined && e.code !== latest.code)) return undefined
+      latest = e
+    }
+    return latest
+  }
+
+  /** Calls `watch` at each _ALL_BROKERS_DOWN with persistentCause() then; returns the unsubscribe. */
+  onAllBrokersDown(watch: (cause: KafkaError | undefined) => void): () => void {
+    this.#allDownWatchers.add(watch)
+    return () => this.#allDownWatchers.delete(watch)
+  }
+
   handle(events: NativeEvent[]): void {
     for (const ev of events) {
       if (ev.type === 'error') {
@@ -65,7 +104,13 @@ export class ClientEvents {
         else {
           // Client-level, non-fatal errors (e.g. all brokers down): librdkafka keeps retrying.
           const err = new KafkaError(ev.message, { code: ev.code, errno: ev.errno, retriable: RETRIABLE_CODES.has(ev.code) })
+          const broker = BROKER_PREFIX.exec(ev.message)?.[1]
+          if (broker !== undefined) this.#brokerErrors.set(broker, err)
           this.tell('error', err, 'warn', () => `${err.code}: ${err.message}`)
+          if (ev.code === '_ALL_BROKERS_DOWN' && this.#allDownWatchers.size > 0) {
+            const cause = this.persistentCause()
+            for (const w of [...this.#allDownWatchers]) w(cause)
+          }
         }
       } else if (ev.type === 'stats') {
         if (this.listens('stats')) this.emit('stats', JSON.parse(ev.json))

@@ -124,25 +124,48 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
 
   /**
    * Optional: resolves once a broker answered a metadata request, rejects after timeoutMs.
-   * Sends do not need it; it makes a wrong bootstrap.servers fail at startup.
+   * Sends do not need it; it makes a wrong bootstrap.servers fail at startup. When every
+   * broker is down for the same cause retrying does not cure (an unresolvable host, a TLS or
+   * authentication failure), it rejects at once with that code, and the cause.
    */
   async connect(timeoutMs = 10_000): Promise<void> {
     checkTimeout(timeoutMs, 'connect(timeoutMs)')
     this.#assertOpen()
     const at = deadlineAt(timeoutMs)
-    for (;;) {
-      const started = Date.now()
-      const r = await this.#native.metadata(Math.min(remainingMs(at), CONNECT_SLICE_MS))
-      if (r.errno === 0) return
-      if (remainingMs(at) === 0) {
-        throw new KafkaError(`no broker answered within ${timeoutMs} ms: ${errorDescription(r.errno)}`, {
-          code: errorName(r.errno),
-          errno: r.errno,
-          retriable: true,
-        })
+    let refused: KafkaError | undefined
+    let wake: (() => void) | undefined
+    // Every broker down, each for the same cause retrying cannot cure (a certificate, the
+    // credentials, the host name): connect() fails with it at once instead of at its timeout.
+    const off = this.#events.onAllBrokersDown((cause) => {
+      if (cause === undefined) return
+      refused = new KafkaError(`connect(): every broker failed for a reason retrying does not cure: ${cause.message}`, {
+        code: cause.code,
+        errno: cause.errno,
+        retriable: false,
+        cause,
+      })
+      wake?.()
+    })
+    try {
+      for (;;) {
+        const started = Date.now()
+        const slice = this.#native.metadata(Math.min(remainingMs(at), CONNECT_SLICE_MS))
+        const r = await Promise.race([slice, new Promise<undefined>((resolve) => (wake = () => resolve(undefined)))])
+        if (refused !== undefined) throw refused
+        if (r === undefined) continue
+        if (r.errno === 0) return
+        if (remainingMs(at) === 0) {
+          throw new KafkaError(`no broker answered within ${timeoutMs} ms: ${errorDescription(r.errno)}`, {
+            code: errorName(r.errno),
+            errno: r.errno,
+            retriable: true,
+          })
+        }
+        // A request that failed at once (no connection yet) is tried again shortly, not in a spin.
+        if (Date.now() - started < 50) await new Promise((resolve) => setTimeout(resolve, 50))
       }
-      // A request that failed at once (no connection yet) is tried again shortly, not in a spin.
-      if (Date.now() - started < 50) await new Promise((resolve) => setTimeout(resolve, 50))
+    } finally {
+      off()
     }
   }
 

@@ -145,6 +145,29 @@ test('connect() resolves against a live cluster and rejects when no broker answe
   await bad.close({ timeoutMs: 1_000 })
 })
 
+test('connect() rejects at once with the cause when every broker fails for one that retrying does not cure, and waits out a mix', async () => {
+  const quiet = { warn() {}, error() {} }
+  const unresolvable = new Producer({ 'bootstrap.servers': 'no-such-host-1.invalid:9092,no-such-host-2.invalid:9092', logger: quiet })
+  const started = Date.now()
+  await assert.rejects(unresolvable.connect(30_000), (e) => {
+    assert.equal(e.name, 'KafkaError')
+    assert.equal(e.code, '_RESOLVE')
+    assert.equal(e.retriable, false)
+    assert.match(e.message, /no-such-host-\d\.invalid/)
+    assert.equal(e.cause.code, '_RESOLVE')
+    return true
+  })
+  assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`)
+  await unresolvable.close({ timeoutMs: 1_000 })
+  // One host unresolvable, one refusing connections (which a broker starting up does): not
+  // one persistent cause, so connect() keeps trying until its timeout.
+  const mixed = new Producer({ 'bootstrap.servers': 'no-such-host-1.invalid:9092,127.0.0.1:9', logger: quiet })
+  const t0 = Date.now()
+  await assert.rejects(mixed.connect(2_500), (e) => e.retriable === true && /no broker answered within 2500 ms/.test(e.message))
+  assert.ok(Date.now() - t0 >= 2_400, `gave up after ${Date.now() - t0} ms`)
+  await mixed.close({ timeoutMs: 1_000 })
+})
+
 test("'stats' events arrive parsed when statistics.interval.ms is set", async (t) => {
   const cluster = await startCluster(t, { brokers: 1, topics: { st: {} } })
   const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'statistics.interval.ms': 100 })
