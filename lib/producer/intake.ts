@@ -21,6 +21,8 @@ export interface IntakeHooks {
   checkIdle(): void
   /** No record waits any more after a send returned false: the 'drain' event. */
   drained(): void
+  /** Takes in librdkafka's fatal error, if it has one the producer has not seen yet. */
+  checkFatal(): void
 }
 
 export class Intake {
@@ -108,14 +110,11 @@ export class Intake {
     if (this.#stage.size === 0) return true
     let ids: number[] | undefined
     let records: EncodedRecord[] | undefined
-    let failed = false
+    let refused: number[] | undefined
     const slots = this.#slots
     this.#stage.handOver(
       this.#native,
-      (id, errno) => {
-        failed = true
-        this.#settler.settleLater(id, this.#outcomes.failure(errno, 0, this.#topicNames[slots.topic[id]!]!, slots.record[id]))
-      },
+      (id, errno) => (refused ??= []).push(id, errno),
       (id, enc) => {
         slots.markWaiting(id)
         enc.topic = this.#topicNames[slots.topic[id]!]!
@@ -124,12 +123,23 @@ export class Intake {
         ;(records ??= []).push(enc)
       },
     )
-    // A send refused on the spot frees its slot here: this may have been the last one pending.
-    if (failed) this.#hooks.checkIdle()
-    if (ids === undefined) return true
-    this.#waiting.prepend(ids, records!, Date.now() + this.#maxBlockMs)
-    this.#needDrain = true
-    return false
+    if (ids !== undefined) {
+      this.#waiting.prepend(ids, records!, Date.now() + this.#maxBlockMs)
+      this.#needDrain = true
+    }
+    if (refused !== undefined) {
+      // librdkafka refuses every record once it is fatal, with the fatal error's code, which
+      // can happen before its fatal event reaches us: take that in first, so these sends fail
+      // with the FatalError like every other (and the waiting ones fail with it too).
+      this.#hooks.checkFatal()
+      for (let i = 0; i < refused.length; i += 2) {
+        const id = refused[i]!
+        this.#settler.settleLater(id, this.#outcomes.failure(refused[i + 1]!, 0, this.#topicNames[slots.topic[id]!]!, slots.record[id]))
+      }
+      // A send refused on the spot frees its slot here: this may have been the last one pending.
+      this.#hooks.checkIdle()
+    }
+    return ids === undefined
   }
 
   /** Reports freed room: waiting records move in, then idle is checked. */

@@ -101,6 +101,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       hold: () => this.#keep.hold(),
       checkIdle: () => this.#checkIdle(),
       drained: () => this.#events.emit('drain', undefined),
+      checkFatal: () => this.#checkFatal(),
     })
     this.#reports.attach(this.#native)
     this.#reports.drain() // anything queued before wake-ups were enabled

@@ -84,6 +84,31 @@ test('bad producer and mock-cluster arguments are typed errors', async () => {
   assert.throws(() => c.createTopic('t'), KafkaError)
 })
 
+test('sends librdkafka refuses because it went fatal before the producer heard of it fail with the FatalError too', async (t) => {
+  const cluster = await startCluster(t, { topics: { rf: { partitions: 1 } } })
+  const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'linger.ms': 1 })
+  producer.on('fatal', () => {})
+  t.after(() => producer.close({ timeoutMs: 1_000 }))
+  await producer.send({ topic: 'rf', value: 'warm' })
+  cluster.pushRequestErrors('Produce', ['OUT_OF_ORDER_SEQUENCE_NUMBER'])
+  const errors = []
+  // Only microtasks run between these rounds (each hands the staged records over), never the
+  // wake-up that drains librdkafka's queue: librdkafka turns fatal on its own thread meanwhile
+  // and refuses the next records on the spot, with the fatal error's code.
+  const until = Date.now() + 3_000
+  let refusedOnTheSpot = false
+  while (Date.now() < until && !refusedOnTheSpot) {
+    for (let i = 0; i < 50; i++) producer.send({ topic: 'rf', value: `v${i}` }, (err) => err && errors.push(err))
+    await Promise.resolve()
+    await new Promise((resolve) => process.nextTick(resolve))
+    refusedOnTheSpot = errors.length > 0
+  }
+  assert.ok(refusedOnTheSpot, 'librdkafka never refused a record within 3 s')
+  await waitFor(() => producer.pending === 0, { timeoutMs: 20_000, what: `pending 0 (is ${producer.pending})` })
+  assert.ok(producer.fatalError instanceof FatalError)
+  for (const e of errors) assert.ok(e instanceof FatalError, `${e.name} ${e.code}: ${e.message}`)
+})
+
 test('close() called from the fatal event, mid-stream: every send settles once, typed; the log bears out each outcome', async (t) => {
   const cluster = await startCluster(t, { topics: { cf: { partitions: 2 } } })
   const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'linger.ms': 2 })
