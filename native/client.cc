@@ -1,11 +1,29 @@
 #include "client.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <thread>
 
 #include "common/args.h"
 
+// OpenSSL's text for a certificate verification result (libcrypto, linked in with librdkafka).
+extern "C" const char* X509_verify_cert_error_string(long n);
+
 namespace ironkafka {
+
+namespace {
+// Decides exactly as OpenSSL's own verification does (any error fails the certificate) and
+// adds what librdkafka's handshake error leaves out: which check failed ("certificate has
+// expired", "hostname mismatch", "unable to get local issuer certificate"). librdkafka logs
+// it (SSLCERTVRFY) just before its error event, where lib/ picks it up. Broker thread.
+int VerifyBrokerCertificate(rd_kafka_t*, const char*, int32_t, int* x509Error, int depth, const char*, size_t,
+                            char* errstr, size_t errstrSize, void*) {
+  if (*x509Error == 0) return 1;
+  snprintf(errstr, errstrSize, "%s (certificate depth %d)", X509_verify_cert_error_string(*x509Error), depth);
+  return 0;
+}
+}  // namespace
 
 Client::Client(Napi::Env env, Napi::Object self, const Napi::Value& configPairs, rd_kafka_type_t type, int events)
     : state_(EnvState::Of(env)) {
@@ -18,6 +36,9 @@ Client::Client(Napi::Env env, Napi::Object self, const Napi::Value& configPairs,
     }
   }
   rd_kafka_conf_set_events(conf.get(), events);
+  rd_kafka_conf_set_ssl_cert_verify_cb(conf.get(), &VerifyBrokerCertificate);
+  h_.brokers = std::make_shared<BrokerStates>();
+  rd_kafka_conf_interceptor_add_on_new(conf.get(), "ironkafka.brokers", &BrokerStates::OnNew, h_.brokers.get());
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), errstr, sizeof(errstr));
   if (!rk) throw errors().Make(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
   conf.release();  // owned by rk from here on
@@ -33,6 +54,33 @@ Client::Client(Napi::Env env, Napi::Object self, const Napi::Value& configPairs,
   wake_->tsfn.Unref(env);
   rd_kafka_queue_cb_event_enable(h_.queue.get(), &Client::OnQueueNonEmpty, wake_);
   state_->teardown.Track(this);
+}
+
+rd_kafka_resp_err_t BrokerStates::OnNew(rd_kafka_t* rk, const rd_kafka_conf_t*, void* opaque, char*, size_t) {
+  return rd_kafka_interceptor_add_on_broker_state_change(rk, "ironkafka.brokers", &BrokerStates::OnStateChange, opaque);
+}
+
+rd_kafka_resp_err_t BrokerStates::OnStateChange(rd_kafka_t*, int32_t id, const char*, const char* name, int port,
+                                                const char* state, void* opaque) {
+  auto* self = static_cast<BrokerStates*>(opaque);
+  std::string key = std::to_string(id) + "/" + name + ":" + std::to_string(port);
+  std::lock_guard<std::mutex> lock(self->mu_);
+  std::string& last = self->last_[key];
+  bool wasUp = last == "UP";
+  bool isUp = std::strcmp(state, "UP") == 0;
+  if (isUp && !wasUp) {
+    self->up++;
+    self->everUp++;
+  }
+  if (wasUp && !isUp) self->up--;
+  // The states a connection is in while TLS or SASL decides whether it may go on.
+  if (std::strcmp(state, "DOWN") == 0 &&
+      (last == "SSL_HANDSHAKE" || last == "AUTH_LEGACY" || last == "AUTH_HANDSHAKE" || last == "AUTH_REQ" ||
+       last == "REAUTH")) {
+    self->handshakeFailures++;
+  }
+  last = state;
+  return RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
 // Called by librdkafka's threads, with the queue locked, when the queue goes from empty to
@@ -123,6 +171,15 @@ Napi::Value Client::FatalError(Napi::Env env) const {
   rd_kafka_resp_err_t err = rd_kafka_fatal_error(h_.rk.get(), reason, sizeof(reason));
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return env.Null();
   return errors().Make(env, err, reason, true).Value();
+}
+
+Napi::Value Client::BrokerStateCounts(Napi::Env env) const {
+  Napi::Array a = Napi::Array::New(env, 3);
+  const BrokerStates* b = h_.brokers.get();
+  a.Set(0u, Napi::Number::New(env, b ? b->up.load() : 0));
+  a.Set(1u, Napi::Number::New(env, b ? b->handshakeFailures.load() : 0));
+  a.Set(2u, Napi::Number::New(env, b ? b->everUp.load() : 0));
+  return a;
 }
 
 // One metadata request (no topics) -> { errno, brokers }.

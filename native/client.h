@@ -14,7 +14,9 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -24,12 +26,33 @@
 
 namespace ironkafka {
 
+// What librdkafka's broker threads say about their connections, for lib/ to read on the JS
+// thread: how many brokers are up now, and how many connection attempts ended in the TLS
+// handshake or SASL authentication. librdkafka reports a refused certificate or credential
+// as an error event only once per 30 s per broker; these counts see every attempt, and
+// whether a broker got through. Fed by an on_broker_state_change interceptor (broker
+// threads, under the broker's lock: nothing here calls librdkafka or blocks).
+struct BrokerStates {
+  std::atomic<int> up{0};
+  std::atomic<uint32_t> handshakeFailures{0};
+  std::atomic<uint32_t> everUp{0};  // transitions to UP since the client was created
+
+  static rd_kafka_resp_err_t OnNew(rd_kafka_t* rk, const rd_kafka_conf_t*, void* opaque, char*, size_t);
+  static rd_kafka_resp_err_t OnStateChange(rd_kafka_t*, int32_t id, const char*, const char* name, int port,
+                                           const char* state, void* opaque);
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, std::string> last_;  // "id/name:port" -> state name
+};
+
 // All librdkafka handles of one client, so they can move as one to whoever destroys them.
 // Declaration order matters: members are destroyed in reverse, and the event, topics and
 // queue all reference rk. Move assignment is deleted because it would release them in
 // declaration order (rk first: a use-after-free AddressSanitizer caught); Reset() is the
 // in-place release.
 struct ClientHandles {
+  std::shared_ptr<BrokerStates> brokers;  // the interceptor's opaque: outlives rk
   KafkaPtr rk;
   QueuePtr queue;
   std::vector<TopicPtr> topics;
@@ -44,6 +67,7 @@ struct ClientHandles {
     topics.clear();
     queue.reset();
     rk.reset();
+    brokers.reset();
   }
 };
 
@@ -76,6 +100,9 @@ class Client : public Teardown {
   void Ref(Napi::Env env);
   void Unref(Napi::Env env);
   Napi::Value FatalError(Napi::Env env) const;
+  // [brokers up now, connection attempts ended in the TLS handshake or SASL authentication,
+  //  times a broker connection came up since the client was created]
+  Napi::Value BrokerStateCounts(Napi::Env env) const;
   Napi::Promise Metadata(Napi::Env env, Napi::Object self, int timeoutMs);
 
   // Runs `work(rk)` on the promise worker; close and teardown wait for it to return, so it

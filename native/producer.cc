@@ -22,6 +22,7 @@ Napi::Function Producer::Define(Napi::Env env) {
           InstanceMethod("unref", &Producer::Unref),
           InstanceMethod("outqLen", &Producer::OutqLen),
           InstanceMethod("fatalError", &Producer::FatalError),
+          InstanceMethod("brokerStates", &Producer::BrokerStateCounts),
           StaticValue("REPORT_COLUMNS", Columns(env, {{"id", kReportId},
                                                       {"partition", kReportPartition},
                                                       {"offset", kReportOffset},
@@ -283,5 +284,7 @@ Napi::Value Producer::OutqLen(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Producer::FatalError(const Napi::CallbackInfo& info) { return client_->FatalError(info.Env()); }
+
+Napi::Value Producer::BrokerStateCounts(const Napi::CallbackInfo& info) { return client_->BrokerStateCounts(info.Env()); }
 
 }  // namespace ironkafka

@@ -63,6 +63,7 @@ class Producer : public Napi::ObjectWrap<Producer> {
   Napi::Value Unref(const Napi::CallbackInfo& info);
   Napi::Value OutqLen(const Napi::CallbackInfo& info);
   Napi::Value FatalError(const Napi::CallbackInfo& info);
+  Napi::Value BrokerStateCounts(const Napi::CallbackInfo& info);
 
   Napi::Reference<Napi::Float64Array> reportRef_;
   double* report_ = nullptr;

@@ -37,8 +37,34 @@ export const PERSISTENT_CAUSES: ReadonlySet<string> = new Set([
   'ILLEGAL_SASL_STATE',
 ])
 
+/**
+ * The persistent causes that mean a broker refused this client: its certificate or its
+ * credentials. Like Java (AuthenticationException, and SslAuthenticationException for TLS),
+ * pending sends fail on them at once instead of waiting out their delivery timeout. A TLS
+ * verification error is one: no retry makes an untrusted or expired certificate acceptable.
+ */
+export const REFUSAL_CAUSES: ReadonlySet<string> = new Set([
+  '_SSL',
+  '_AUTHENTICATION',
+  'SASL_AUTHENTICATION_FAILED',
+  'UNSUPPORTED_SASL_MECHANISM',
+  'ILLEGAL_SASL_STATE',
+])
+
 /** librdkafka's broker name at the start of a connection error: "host:port/id: ...". */
 const BROKER_PREFIX = /^(\S+\/(?:\d+|bootstrap)): /
+/** The parts of an error line that differ between repeats of the same cause. */
+const BROKER_NAMES = /\S+\/(?:\d+|bootstrap): /g
+const ATTEMPT_SUFFIX = / \(after \d+ms in state .*$/
+/** librdkafka's log line for a broker certificate that failed our check (native VerifyBrokerCertificate). */
+const CERT_REFUSED = /(?:(\S+\/(?:\d+|bootstrap)): )?Certificate \((subject=.*), (issuer=.*)\) verification callback failed: (.*)$/
+/** How often, while every broker is down, the native broker states are read. */
+const WATCH_MS = 250
+/** Repeats of one cause within this long are counted, not printed, on stderr. */
+const STDERR_REPEAT_MS = 60_000
+
+/** Reads the native client's broker states: [brokers up now, refused connection attempts]. */
+export type BrokerStates = () => number[]
 
 /** syslog levels (librdkafka's) to logger methods. */
 function levelOf(syslog: number): LogLevel {
@@ -49,6 +75,16 @@ export class ClientEvents {
   /** The last error each broker reported, by librdkafka's broker name. */
   readonly #brokerErrors = new Map<string, KafkaError>()
   readonly #allDownWatchers = new Set<(cause: KafkaError | undefined) => void>()
+  #brokerStates: BrokerStates | undefined
+  #onRefused: ((cause: KafkaError) => void) | undefined
+  /** What every broker is down for now (persistentCause() while no broker is up). */
+  #downFor: KafkaError | undefined
+  #seenRefusals = 0
+  #watch: ReturnType<typeof setInterval> | undefined
+  /** stderr lines by cause: when last printed, and how many repeats were held back since. */
+  readonly #printed = new Map<string, { at: number; held: number }>()
+  /** Why each broker's certificate was last refused, from librdkafka's log, by broker name. */
+  readonly #certRefusals = new Map<string, string>()
 
   constructor(
     private readonly emitter: EventEmitter,
@@ -75,7 +111,94 @@ export class ClientEvents {
    */
   tell(event: string, arg: unknown, level: LogLevel, line: () => string): void {
     if (this.listens(event)) this.emit(event, arg)
-    else if (!this.logger.log(level, `ironkafka: ${line()}`)) process.stderr.write(`ironkafka: ${line()}\n`)
+    else if (!this.logger.log(level, `ironkafka: ${line()}`)) this.#stderr(this.logger.redact.apply(line()))
+  }
+
+  /**
+   * stderr, the last resort, once per distinct cause: a broker that keeps refusing the client
+   * must not flood it. Repeats of a cause (the same error from another broker, or the next
+   * attempt) are held back for a minute, and the next line says how many there were.
+   */
+  #stderr(line: string): void {
+    const key = line.replace(BROKER_NAMES, '').replace(ATTEMPT_SUFFIX, '')
+    const now = Date.now()
+    const seen = this.#printed.get(key)
+    if (seen !== undefined && now - seen.at < STDERR_REPEAT_MS) {
+      seen.held++
+      return
+    }
+    const more = seen !== undefined && seen.held > 0 ? ` (${seen.held} more like it in the last ${Math.round((now - seen.at) / 1000)} s)` : ''
+    if (this.#printed.size >= 1000) this.#printed.clear() // bounded: causes can carry varying text
+    this.#printed.set(key, { at: now, held: 0 })
+    process.stderr.write(`ironkafka: ${line}${more}\n`)
+  }
+
+  /**
+   * Starts following the native client's broker states. From then on `onRefused` runs when
+   * every broker is down for a refusal cause (REFUSAL_CAUSES), and again at each further
+   * connection attempt refused while that lasts: librdkafka reports a repeated error only
+   * every 30 s, the native states count every attempt. It stops once a broker is up.
+   */
+  followBrokers(states: BrokerStates, onRefused: (cause: KafkaError) => void): void {
+    this.#brokerStates = states
+    this.#onRefused = onRefused
+  }
+
+  /** Stops following the broker states (the client closed). */
+  stopFollowing(): void {
+    if (this.#watch !== undefined) clearInterval(this.#watch)
+    this.#watch = undefined
+    this.#brokerStates = undefined
+    this.#downFor = undefined
+  }
+
+  /**
+   * The cause every broker is down for now, when it is one retrying does not cure; undefined
+   * while any broker is up. A send that fails meanwhile carries it.
+   */
+  get downFor(): KafkaError | undefined {
+    return this.#downFor
+  }
+
+  #afterBrokerError(): void {
+    const states = this.#brokerStates
+    if (states === undefined) return
+    const cause = this.persistentCause()
+    const [up, refusals] = states()
+    if (cause === undefined || up! > 0) {
+      this.#downFor = undefined
+      return
+    }
+    this.#downFor = cause
+    this.#seenRefusals = refusals!
+    if (this.#watch === undefined) {
+      this.#watch = setInterval(() => this.#checkBrokers(), WATCH_MS)
+      this.#watch.unref()
+    }
+    if (REFUSAL_CAUSES.has(cause.code)) this.#refused(cause)
+  }
+
+  #checkBrokers(): void {
+    const states = this.#brokerStates
+    const cause = this.#downFor
+    const [up, refusals] = states?.() ?? [0, 0]
+    if (states === undefined || cause === undefined || up! > 0) {
+      this.#downFor = undefined
+      clearInterval(this.#watch)
+      this.#watch = undefined
+      return
+    }
+    if (refusals === this.#seenRefusals) return
+    this.#seenRefusals = refusals!
+    if (REFUSAL_CAUSES.has(cause.code)) this.#refused(cause)
+  }
+
+  #refused(cause: KafkaError): void {
+    try {
+      this.#onRefused?.(cause)
+    } catch (e) {
+      rethrowLater(e) // our own code: a bug must surface, not stop the events behind it
+    }
   }
 
   /**
@@ -91,6 +214,33 @@ export class ClientEvents {
     return latest
   }
 
+  /** True until a broker connection has come up once (nothing can have reached a broker). */
+  neverConnected(): boolean {
+    return this.#brokerStates !== undefined && this.#brokerStates()[2] === 0
+  }
+
+  #noteCertificateRefusal(line: string): void {
+    const m = CERT_REFUSED.exec(line)
+    if (m === null) return
+    if (this.#certRefusals.size >= 100) this.#certRefusals.clear()
+    this.#certRefusals.set(m[1] ?? '', `${m[4]}; the certificate: ${m[2]}, ${m[3]}`)
+  }
+
+  /**
+   * librdkafka's TLS handshake error says only "certificate verify failed" and suggests the CA
+   * settings, also for an expired certificate or one for another host name. The reason
+   * OpenSSL gave (logged by librdkafka just before) goes first.
+   */
+  #withCertificateReason(message: string): string {
+    if (!/certificate verify failed/.test(message)) return message
+    const broker = BROKER_PREFIX.exec(message)?.[1]
+    const reason = this.#certRefusals.get(broker ?? '') ?? this.#certRefusals.get('')
+    if (reason === undefined) return message
+    this.#certRefusals.delete(broker ?? '')
+    const rest = broker === undefined ? message : message.slice(broker.length + 2)
+    return `${broker === undefined ? '' : `${broker}: `}the broker's certificate was refused: ${reason} (${rest})`
+  }
+
   /** Calls `watch` at each _ALL_BROKERS_DOWN with persistentCause() then; returns the unsubscribe. */
   onAllBrokersDown(watch: (cause: KafkaError | undefined) => void): () => void {
     this.#allDownWatchers.add(watch)
@@ -100,6 +250,8 @@ export class ClientEvents {
   handle(events: NativeEvent[]): void {
     for (const ev of events) {
       if (ev.type === 'error') {
+        ev.message = this.logger.redact.apply(ev.message)
+        if (ev.code === '_SSL') ev.message = this.#withCertificateReason(ev.message)
         if (ev.fatal) this.onFatal(ev)
         else {
           // Client-level, non-fatal errors (e.g. all brokers down): librdkafka keeps retrying.
@@ -107,6 +259,7 @@ export class ClientEvents {
           const broker = BROKER_PREFIX.exec(ev.message)?.[1]
           if (broker !== undefined) this.#brokerErrors.set(broker, err)
           this.tell('error', err, 'warn', () => `${err.code}: ${err.message}`)
+          if (broker !== undefined) this.#afterBrokerError()
           if (ev.code === '_ALL_BROKERS_DOWN' && this.#allDownWatchers.size > 0) {
             const cause = this.persistentCause()
             for (const w of [...this.#allDownWatchers]) w(cause)
@@ -115,7 +268,8 @@ export class ClientEvents {
       } else if (ev.type === 'stats') {
         if (this.listens('stats')) this.emit('stats', JSON.parse(ev.json))
       } else {
-        const entry: LogEntry = { level: ev.level, facility: ev.facility, message: ev.message }
+        const entry: LogEntry = { level: ev.level, facility: ev.facility, message: this.logger.redact.apply(ev.message) }
+        if (entry.facility === 'SSLCERTVRFY') this.#noteCertificateRefusal(entry.message)
         this.logger.log(levelOf(entry.level), `librdkafka ${entry.facility}: ${entry.message}`)
         this.emit('log', entry)
       }

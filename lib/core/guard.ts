@@ -19,19 +19,44 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug'
 export class SafeLogger {
   readonly #logger: Logger | undefined
 
-  constructor(logger: Logger | undefined) {
+  constructor(
+    logger: Logger | undefined,
+    /** Masks the client's secrets in every line (see Redactor). */
+    readonly redact: Redactor = new Redactor([]),
+  ) {
     this.#logger = logger
   }
 
-  log(level: LogLevel, line: string): boolean {
+  log(level: LogLevel, text: string): boolean {
     const l = this.#logger
     const fn = l?.[level]
     if (typeof fn !== 'function') return false
+    const line = this.redact.apply(text)
     try {
       fn.call(l, line)
     } catch (e) {
       process.stderr.write(`ironkafka: logger.${level} threw (${e instanceof Error ? e.message : String(e)}); the line was: ${line}\n`)
     }
     return true
+  }
+}
+
+/**
+ * Replaces the client's secret values (passwords, keys, the JAAS line) with *** in text that
+ * leaves the client: log lines, error messages, stderr. librdkafka does not print them at the
+ * default settings, but its debug contexts and broker messages are not ours to vouch for.
+ */
+export class Redactor {
+  readonly #secrets: string[]
+
+  constructor(secrets: Iterable<string>) {
+    // Longest first, so a secret containing another is masked whole. Very short values would
+    // mask ordinary words and hide nothing worth hiding.
+    this.#secrets = [...new Set(secrets)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)
+  }
+
+  apply(text: string): string {
+    for (const s of this.#secrets) if (text.includes(s)) text = text.split(s).join('***')
+    return text
   }
 }

@@ -18,6 +18,8 @@ export interface NativeClient {
   ref(): void
   unref(): void
   fatalError(): Error | null
+  /** [brokers up now, connection attempts that ended in the TLS handshake or SASL authentication] */
+  brokerStates(): number[]
 }
 
 export interface NativeProducer extends NativeClient {

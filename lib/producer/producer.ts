@@ -13,7 +13,8 @@ import { validateConfig } from '../config/validate.js'
 import type { Logger, ProducerConfig, Serializer } from '../config/types.js'
 import { ClientEvents, nativeConfig } from '../core/client.js'
 import { checkTimeout, deadlineAt, remainingMs } from '../core/deadline.js'
-import { SafeLogger } from '../core/guard.js'
+import { Redactor, SafeLogger } from '../core/guard.js'
+import { SECRET_SETTINGS } from '../config/java-security.js'
 import { KeepAlive } from '../core/keepalive.js'
 import { addon, type NativeEvent, type NativeProducer } from '../core/native.js'
 import { ERR, errorDescription, errorName } from '../core/codes.js'
@@ -54,7 +55,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   readonly #intake: Intake
   readonly #settler: Settler
   readonly #reports: ReportDrain
-  readonly #outcomes = new Outcomes()
+  readonly #outcomes = new Outcomes(() => this.#events.downFor, () => this.#events.neverConnected())
   readonly #events: ClientEvents
   readonly #keep: KeepAlive
   readonly #flusher: Flusher
@@ -69,7 +70,8 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   constructor(config: ProducerConfig<K, V>) {
     super()
     const resolved = validateConfig(config)
-    const logger = new SafeLogger(resolved.logger as Logger | undefined)
+    const secrets = Object.entries(resolved.librdkafka).flatMap(([k, v]) => (SECRET_SETTINGS.has(k) ? [String(v)] : []))
+    const logger = new SafeLogger(resolved.logger as Logger | undefined, new Redactor(secrets))
     for (const w of resolved.warnings) {
       if (logger.log('warn', `ironkafka config: ${w.message}`)) continue
       if (!warned.has(w.message)) {
@@ -104,6 +106,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       checkFatal: () => this.#checkFatal(),
     })
     this.#reports.attach(this.#native)
+    this.#events.followBrokers(() => this.#native.brokerStates(), (cause) => this.#onRefused(cause))
     this.#reports.drain() // anything queued before wake-ups were enabled
   }
 
@@ -295,6 +298,22 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   }
 
   /**
+   * Every broker refused this client (its certificate or credentials; see REFUSAL_CAUSES):
+   * like Java, the sends waiting and queued fail now with that cause, not at their delivery
+   * timeout. Sends made after this are queued as usual, so librdkafka keeps connecting (with
+   * its backoff); each further refused attempt fails them, and once a broker accepts the
+   * client (credentials rotated, certificate fixed) they are delivered.
+   */
+  #onRefused(cause: KafkaError): void {
+    if (this.#outcomes.fatal || this.#state === 'closed') return
+    this.#outcomes.refusedBy = cause
+    this.#intake.handOver()
+    void this.#intake.failAllWaiting((_, enc) => this.#outcomes.refusal(cause, enc.topic, enc.record, 'not-persisted'))
+    // Queued records only: none is in flight while no broker is up.
+    this.#native.purge(PURGE_QUEUE)
+  }
+
+  /**
    * Resolves once every send accepted so far has settled (delivered or failed); rejects with a
    * TimeoutError saying how many remain if that takes longer than timeoutMs (Infinity: no
    * limit). librdkafka sends lingering batches at once while a flush runs.
@@ -349,6 +368,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       await this.#flusher.whenIdle(deadlineAt(timeoutMs), true)
     }
     if (this.pending > 0) {
+      this.#outcomes.refusedBy = undefined // what is purged now is purged by close()
       await this.#intake.failAllWaiting((_, enc) => new KafkaError(`${enc.topic}: purged by close() before it was queued`, {
         code: '_PURGE_QUEUE',
         errno: ERR._PURGE_QUEUE,
@@ -361,6 +381,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     }
     this.#state = 'closed'
     this.#flusher.stop()
+    this.#events.stopFollowing()
     // The native close waits (off the JS thread) for any flush/metadata slice still running.
     await this.#native.close()
     for (const id of [...this.#slots.usedIds()]) {

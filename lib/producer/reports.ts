@@ -27,12 +27,41 @@ const STATUS_POSSIBLY_PERSISTED = PERSISTED_STATUS.indexOf('possibly-persisted')
 /** What a failed send is told; once the producer is fatal, every failure is the FatalError. */
 export class Outcomes {
   fatal: FatalError | undefined
+  /** Set while the producer purges its queue because every broker refused it: the cause. */
+  refusedBy: KafkaError | undefined
+
+  constructor(
+    /** What every broker is down for now, if retrying cannot cure it (ClientEvents.downFor). */
+    private readonly downFor: () => KafkaError | undefined = () => undefined,
+    /** Whether no broker connection has ever come up (ClientEvents.neverConnected). */
+    private readonly neverConnected: () => boolean = () => false,
+  ) {}
 
   failure(errno: number, status: number, topic: string, record: unknown): KafkaError {
     const persisted = PERSISTED_STATUS[status] ?? 'possibly-persisted'
     if (this.fatal) return this.fatalFor(record, persisted)
+    if (errno === ERR._PURGE_QUEUE && this.refusedBy !== undefined) {
+      // librdkafka cannot say whether a purged record went out before (see ENDS_AFTER_RETRY),
+      // but with no broker connection ever up, nothing did.
+      return this.refusal(this.refusedBy, topic, record, this.neverConnected() ? 'not-persisted' : persisted)
+    }
     const code = errorName(errno)
-    return new KafkaError(`${topic}: ${errorDescription(errno)}`, { code, errno, retriable: RETRIABLE_CODES.has(code), persisted, record })
+    const retriable = RETRIABLE_CODES.has(code)
+    const down = this.downFor()
+    if (down !== undefined && down.code !== code) {
+      // A timeout says when, the broker's refusal says why: the message names both.
+      return new KafkaError(`${topic}: ${errorDescription(errno)}, while every broker is down for ${down.code}: ${down.message}`, {
+        code, errno, retriable, persisted, record, cause: down,
+      })
+    }
+    return new KafkaError(`${topic}: ${errorDescription(errno)}`, { code, errno, retriable, persisted, record })
+  }
+
+  /** A send failed because every broker refused the client (REFUSAL_CAUSES): code of the cause. */
+  refusal(cause: KafkaError, topic: string, record: unknown, persisted: PersistedStatus): KafkaError {
+    return new KafkaError(`${topic}: not delivered, every broker refused this client: ${cause.message}`, {
+      code: cause.code, errno: cause.errno, retriable: false, persisted, record, cause,
+    })
   }
 
   fatalFor(record: unknown, persisted: PersistedStatus): FatalError {

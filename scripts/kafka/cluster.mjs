@@ -95,7 +95,16 @@ export class KafkaCluster {
   /**
    * `ssl.keystore`: a PEM file (unencrypted private key and certificate chain); each broker then
    * also listens for TLS clients (sslBootstrapServers) beside its PLAINTEXT listener.
-   * @param {{ nodes?: number, dedicatedController?: boolean, brokerConfig?: Record<string, string|number|boolean>, heap?: string, ssl?: { keystore: string } }} opts
+   * `security` adds the secured listeners (listenerServers(name)) beside PLAINTEXT, which
+   * stays for kcat and the tools:
+   *   keystore     the brokers' PEM key store: listeners SSL, SASL_SSL and, with truststore, MTLS
+   *   truststore   the CA (PEM) client certificates must chain to on MTLS (ssl.client.auth=required)
+   *   keystores    { NAME: PEM key store }: one more SSL listener per entry, serving that certificate
+   *   users        { name: password }: PLAIN users (the listeners' JAAS) and SCRAM-SHA-256/512
+   *                users (created at format time); with them listeners SASL_PLAINTEXT and SASL_SSL
+   *   oauthbearer  OAUTHBEARER on SASL_PLAINTEXT too, checked by Kafka's unsecured validator
+   * @param {{ nodes?: number, dedicatedController?: boolean, brokerConfig?: Record<string, string|number|boolean>, heap?: string, ssl?: { keystore: string },
+   *   security?: { keystore?: string, truststore?: string, keystores?: Record<string, string>, users?: Record<string, string>, oauthbearer?: boolean } }} opts
    */
   static async start(opts = {}) {
     const c = new KafkaCluster(opts)
@@ -103,9 +112,10 @@ export class KafkaCluster {
     return c
   }
 
-  constructor({ nodes = 1, dedicatedController = false, brokerConfig = {}, heap = '384m', ssl } = {}) {
+  constructor({ nodes = 1, dedicatedController = false, brokerConfig = {}, heap = '384m', ssl, security } = {}) {
     this.size = nodes
     this.ssl = ssl
+    this.security = security ?? (ssl ? { keystore: ssl.keystore } : undefined)
     this.dedicatedController = dedicatedController
     this.brokerConfig = brokerConfig
     this.heap = heap
@@ -124,13 +134,52 @@ export class KafkaCluster {
 
   /** The brokers' TLS listeners (with the ssl option). */
   get sslBootstrapServers() {
-    return this.brokers.map((n) => `127.0.0.1:${n.sslPort}`).join(',')
+    return this.listenerServers('SSL')
+  }
+
+  /** The brokers' addresses on the named listener (see `security`). */
+  listenerServers(name) {
+    if (!this.listeners.some((l) => l.name === name)) throw new Error(`no ${name} listener (listeners: ${this.listeners.map((l) => l.name).join(', ')})`)
+    return this.brokers.map((n) => `127.0.0.1:${n.ports[name]}`).join(',')
+  }
+
+  /** The secured listeners: name, protocol, and the broker settings scoped to it. */
+  #securedListeners() {
+    const sec = this.security
+    if (!sec) return []
+    const out = []
+    const sasl = (name) => {
+      const p = `listener.name.${name.toLowerCase()}`
+      const users = Object.entries(sec.users)
+      const mechanisms = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', ...(sec.oauthbearer && name === 'SASL_PLAINTEXT' ? ['OAUTHBEARER'] : [])]
+      const config = {
+        [`${p}.sasl.enabled.mechanisms`]: mechanisms.join(','),
+        [`${p}.plain.sasl.jaas.config`]: `org.apache.kafka.common.security.plain.PlainLoginModule required ${users.map(([u, pw]) => `user_${u}="${pw}"`).join(' ')};`,
+        [`${p}.scram-sha-256.sasl.jaas.config`]: 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+        [`${p}.scram-sha-512.sasl.jaas.config`]: 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      }
+      if (mechanisms.includes('OAUTHBEARER')) config[`${p}.oauthbearer.sasl.jaas.config`] = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;'
+      return config
+    }
+    if (sec.keystore) out.push({ name: 'SSL', protocol: 'SSL', config: {} })
+    if (sec.keystore && sec.truststore) out.push({ name: 'MTLS', protocol: 'SSL', config: { 'listener.name.mtls.ssl.client.auth': 'required' } })
+    for (const [name, keystore] of Object.entries(sec.keystores ?? {})) {
+      out.push({ name, protocol: 'SSL', config: { [`listener.name.${name.toLowerCase()}.ssl.keystore.type`]: 'PEM', [`listener.name.${name.toLowerCase()}.ssl.keystore.location`]: keystore } })
+    }
+    if (sec.users) {
+      out.push({ name: 'SASL_PLAINTEXT', protocol: 'SASL_PLAINTEXT', config: sasl('SASL_PLAINTEXT') })
+      if (sec.keystore) out.push({ name: 'SASL_SSL', protocol: 'SASL_SSL', config: sasl('SASL_SSL') })
+    }
+    return out
   }
 
   async #init() {
     this.libs = kafkaLibs()
+    this.listeners = this.#securedListeners()
     for (let id = 1; id <= this.size; id++) {
-      this.nodes.push({ id, broker: true, controller: !this.dedicatedController, port: await freePort(), sslPort: this.ssl ? await freePort() : undefined, controllerPort: await freePort(), proc: null, dir: path.join(this.dir, `node${id}`) })
+      const ports = {}
+      for (const l of this.listeners) ports[l.name] = await freePort()
+      this.nodes.push({ id, broker: true, controller: !this.dedicatedController, port: await freePort(), ports, controllerPort: await freePort(), proc: null, dir: path.join(this.dir, `node${id}`) })
     }
     if (this.dedicatedController) {
       this.nodes.push({ id: 100, broker: false, controller: true, controllerPort: await freePort(), proc: null, dir: path.join(this.dir, 'controller') })
@@ -143,10 +192,13 @@ export class KafkaCluster {
       const listeners = []
       if (n.broker) listeners.push(`PLAINTEXT://127.0.0.1:${n.port}`)
       const advertised = [...listeners]
-      if (n.broker && this.ssl) {
-        listeners.push(`SSL://127.0.0.1:${n.sslPort}`)
-        advertised.push(`SSL://127.0.0.1:${n.sslPort}`)
+      if (n.broker) {
+        for (const l of this.listeners) {
+          listeners.push(`${l.name}://127.0.0.1:${n.ports[l.name]}`)
+          advertised.push(`${l.name}://127.0.0.1:${n.ports[l.name]}`)
+        }
       }
+      const sec = this.security
       if (n.controller) listeners.push(`CONTROLLER://127.0.0.1:${n.controllerPort}`)
       const config = {
         'process.roles': [n.broker && 'broker', n.controller && 'controller'].filter(Boolean).join(','),
@@ -155,8 +207,10 @@ export class KafkaCluster {
         listeners: listeners.join(','),
         ...(n.broker ? { 'advertised.listeners': advertised.join(','), 'inter.broker.listener.name': 'PLAINTEXT' } : {}),
         'controller.listener.names': 'CONTROLLER',
-        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL',
-        ...(this.ssl ? { 'ssl.keystore.type': 'PEM', 'ssl.keystore.location': this.ssl.keystore } : {}),
+        'listener.security.protocol.map': ['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT', ...this.listeners.map((l) => `${l.name}:${l.protocol}`)].join(','),
+        ...(sec?.keystore ? { 'ssl.keystore.type': 'PEM', 'ssl.keystore.location': sec.keystore } : {}),
+        ...(sec?.truststore ? { 'ssl.truststore.type': 'PEM', 'ssl.truststore.location': sec.truststore } : {}),
+        ...(n.broker ? Object.assign({}, ...this.listeners.map((l) => l.config)) : {}),
         'log.dirs': path.join(n.dir, 'data'),
         'num.partitions': 1,
         'default.replication.factor': rf,
@@ -174,7 +228,9 @@ export class KafkaCluster {
       }
       n.configFile = path.join(n.dir, 'server.properties')
       fs.writeFileSync(n.configFile, Object.entries(config).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
-      await run('java', java(this.libs, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', n.configFile, '--ignore-formatted'], { heap: '128m' }), {
+      // SCRAM credentials live in the metadata log: written at format time, before any broker runs.
+      const scram = Object.entries(sec?.users ?? {}).flatMap(([u, pw]) => ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((m) => ['--add-scram', `${m}=[name=${u},password=${pw}]`]))
+      await run('java', java(this.libs, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', n.configFile, '--ignore-formatted', ...scram], { heap: '128m' }), {
         timeout: 120_000,
       })
     }
@@ -317,6 +373,15 @@ export class KafkaCluster {
       const [producerId, epoch, , lastSequence, lastTimestamp] = r.trim().split(/\s+/)
       return { producerId: Number(producerId), epoch: Number(epoch), lastSequence: Number(lastSequence), lastTimestamp: Number(lastTimestamp) }
     })
+  }
+
+  /** Sets a SCRAM user's password on the running cluster (kafka-configs --alter, both mechanisms). */
+  async setScramPassword(user, password) {
+    // One mechanism per request: Kafka refuses two changes to one user's credentials in one.
+    for (const m of ['SCRAM-SHA-256', 'SCRAM-SHA-512']) {
+      const args = ['--bootstrap-server', this.bootstrapServers, '--entity-type', 'users', '--entity-name', user, '--alter', '--add-config', `${m}=[password=${password}]`]
+      await run('java', java(this.libs, 'kafka.admin.ConfigCommand', args, { heap: '128m' }), { timeout: 60_000 })
+    }
   }
 
   /** Sets cluster-wide dynamic broker defaults (ConfigCommand --entity-default). */
