@@ -25,7 +25,11 @@ int VerifyBrokerCertificate(rd_kafka_t*, const char*, int32_t, int* x509Error, i
 }
 }  // namespace
 
-Client::Client(Napi::Env env, Napi::Object self, const Napi::Value& configPairs, rd_kafka_type_t type, int events)
+// Set only so that librdkafka raises token-refresh events: lib/ serves them (see Client()).
+static void RefreshEventOnly(rd_kafka_t*, const char*, void*) {}
+
+Client::Client(Napi::Env env, Napi::Object self, const Napi::Value& configPairs, rd_kafka_type_t type, int events,
+               bool tokenProvider)
     : state_(EnvState::Of(env)) {
   auto pairs = RequireStringPairs(configPairs, "config");
   ConfPtr conf(rd_kafka_conf_new());
@@ -35,6 +39,15 @@ Client::Client(Napi::Env env, Napi::Object self, const Napi::Value& configPairs,
       throw errors().Make(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
     }
   }
+  if (tokenProvider) {
+    rd_kafka_conf_set_oauthbearer_token_refresh_cb(conf.get(), &RefreshEventOnly);
+    events |= RD_KAFKA_EVENT_OAUTHBEARER_TOKEN_REFRESH;
+  } else {
+    // librdkafka's own token sources refresh where nobody has to poll for it: served from the
+    // main queue, whose events lib/ drains, the refresh was never acted on and every
+    // OAUTHBEARER client failed once its first token expired.
+    rd_kafka_conf_enable_sasl_queue(conf.get(), 1);
+  }
   rd_kafka_conf_set_events(conf.get(), events);
   rd_kafka_conf_set_ssl_cert_verify_cb(conf.get(), &VerifyBrokerCertificate);
   h_.brokers = std::make_shared<BrokerStates>();
@@ -42,6 +55,10 @@ Client::Client(Napi::Env env, Napi::Object self, const Napi::Value& configPairs,
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), errstr, sizeof(errstr));
   if (!rk) throw errors().Make(env, RD_KAFKA_RESP_ERR__INVALID_ARG, errstr);
   conf.release();  // owned by rk from here on
+  if (!tokenProvider) {
+    // Fails harmlessly (NOT_CONFIGURED) unless the mechanism is OAUTHBEARER.
+    ErrorPtr ignored(rd_kafka_sasl_background_callbacks_enable(rk));
+  }
   h_.rk.reset(rk);
   h_.queue.reset(rd_kafka_queue_get_main(rk));
   // Route logs to the main queue too when lib/ asked for it (log.queue=true); otherwise
@@ -140,6 +157,12 @@ Napi::Value Client::EventObject(Napi::Env env, rd_kafka_event_t* ev) {
       o.Set("type", "stats");
       o.Set("json", rd_kafka_event_stats(ev));
       return o;
+    case RD_KAFKA_EVENT_OAUTHBEARER_TOKEN_REFRESH: {
+      const char* config = rd_kafka_event_config_string(ev);
+      o.Set("type", "oauthbearer-refresh");
+      o.Set("config", config ? config : "");
+      return o;
+    }
     case RD_KAFKA_EVENT_LOG: {
       const char* fac = "";
       const char* str = "";
@@ -180,6 +203,35 @@ Napi::Value Client::BrokerStateCounts(Napi::Env env) const {
   a.Set(1u, Napi::Number::New(env, b ? b->handshakeFailures.load() : 0));
   a.Set(2u, Napi::Number::New(env, b ? b->everUp.load() : 0));
   return a;
+}
+
+// setToken(value, lifetimeMs, principal, extensions: string[] as [key, value, ...])
+Napi::Value Client::SetToken(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  rd_kafka_t* rk = Handle(env);
+  std::string value = RequireString(info[0], "token value");
+  double lifetime = info[1].As<Napi::Number>().DoubleValue();
+  std::string principal = RequireString(info[2], "principal");
+  auto extensions = RequireStringPairs(info[3], "extensions");
+  std::vector<std::string> flat;
+  for (auto& [k, v] : extensions) {
+    flat.push_back(k);
+    flat.push_back(v);
+  }
+  std::vector<const char*> ptrs;
+  for (auto& x : flat) ptrs.push_back(x.c_str());
+  char errstr[512] = "";
+  rd_kafka_resp_err_t err = rd_kafka_oauthbearer_set_token(rk, value.c_str(), static_cast<int64_t>(lifetime),
+                                                           principal.c_str(), ptrs.empty() ? nullptr : ptrs.data(),
+                                                           ptrs.size(), errstr, sizeof(errstr));
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return env.Null();
+  return Napi::String::New(env, errstr[0] ? errstr : rd_kafka_err2str(err));
+}
+
+Napi::Value Client::SetTokenFailure(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  rd_kafka_oauthbearer_set_token_failure(Handle(env), RequireString(info[0], "reason").c_str());
+  return env.Undefined();
 }
 
 // One metadata request (no topics) -> { errno, brokers }.

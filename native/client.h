@@ -84,7 +84,11 @@ class Client : public Teardown {
  public:
   // Creates the rd_kafka_t from validated config pairs, with `events` on its main queue, and
   // starts wake-ups to `self.onwake` (unref'd: an idle client never holds the process open).
-  Client(Napi::Env env, Napi::Object self, const Napi::Value& configPairs, rd_kafka_type_t type, int events);
+  // With `tokenProvider`, OAUTHBEARER token refreshes come to lib/ as events (lib/ calls the
+  // user's provider and hands the token back through SetToken); without it librdkafka's own
+  // token sources (unsecured test tokens, OIDC) refresh on its background thread.
+  Client(Napi::Env env, Napi::Object self, const Napi::Value& configPairs, rd_kafka_type_t type, int events,
+         bool tokenProvider);
   ~Client() override;
   void TeardownNow() override;
 
@@ -104,6 +108,10 @@ class Client : public Teardown {
   //  times a broker connection came up since the client was created]
   Napi::Value BrokerStateCounts(Napi::Env env) const;
   Napi::Promise Metadata(Napi::Env env, Napi::Object self, int timeoutMs);
+  // rd_kafka_oauthbearer_set_token; null, or librdkafka's reason the token was refused.
+  Napi::Value SetToken(const Napi::CallbackInfo& info);
+  // rd_kafka_oauthbearer_set_token_failure: librdkafka retries the refresh later.
+  Napi::Value SetTokenFailure(const Napi::CallbackInfo& info);
 
   // Runs `work(rk)` on the promise worker; close and teardown wait for it to return, so it
   // must be bounded by the timeout lib/ gave it.

@@ -23,6 +23,8 @@ Napi::Function Producer::Define(Napi::Env env) {
           InstanceMethod("outqLen", &Producer::OutqLen),
           InstanceMethod("fatalError", &Producer::FatalError),
           InstanceMethod("brokerStates", &Producer::BrokerStateCounts),
+          InstanceMethod("setToken", &Producer::SetToken),
+          InstanceMethod("setTokenFailure", &Producer::SetTokenFailure),
           StaticValue("REPORT_COLUMNS", Columns(env, {{"id", kReportId},
                                                       {"partition", kReportPartition},
                                                       {"offset", kReportOffset},
@@ -43,7 +45,7 @@ Napi::Function Producer::Define(Napi::Env env) {
       });
 }
 
-// new NativeProducer(configPairs: string[], report: Float64Array)
+// new NativeProducer(configPairs: string[], report: Float64Array, tokenProvider: boolean)
 // configPairs is a flat [name, value, ...] list already validated by lib/; delivery reports
 // are copied into `report` (ReportColumn rows) by drain().
 Producer::Producer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Producer>(info) {
@@ -54,7 +56,8 @@ Producer::Producer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Producer>(
   reportRef_ = Napi::Persistent(report);
   // Everything librdkafka reports reaches us as events on the main queue.
   client_.emplace(env, info.This().As<Napi::Object>(), info[0], RD_KAFKA_PRODUCER,
-                  RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR | RD_KAFKA_EVENT_STATS | RD_KAFKA_EVENT_LOG);
+                  RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR | RD_KAFKA_EVENT_STATS | RD_KAFKA_EVENT_LOG,
+                  info[2].ToBoolean().Value());
 }
 
 // topic(name) -> index into the cached topic handles. lib/ caches name -> index, so each
@@ -286,5 +289,9 @@ Napi::Value Producer::OutqLen(const Napi::CallbackInfo& info) {
 Napi::Value Producer::FatalError(const Napi::CallbackInfo& info) { return client_->FatalError(info.Env()); }
 
 Napi::Value Producer::BrokerStateCounts(const Napi::CallbackInfo& info) { return client_->BrokerStateCounts(info.Env()); }
+
+Napi::Value Producer::SetToken(const Napi::CallbackInfo& info) { return client_->SetToken(info); }
+
+Napi::Value Producer::SetTokenFailure(const Napi::CallbackInfo& info) { return client_->SetTokenFailure(info); }
 
 }  // namespace ironkafka

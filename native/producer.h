@@ -64,6 +64,8 @@ class Producer : public Napi::ObjectWrap<Producer> {
   Napi::Value OutqLen(const Napi::CallbackInfo& info);
   Napi::Value FatalError(const Napi::CallbackInfo& info);
   Napi::Value BrokerStateCounts(const Napi::CallbackInfo& info);
+  Napi::Value SetToken(const Napi::CallbackInfo& info);
+  Napi::Value SetTokenFailure(const Napi::CallbackInfo& info);
 
   Napi::Reference<Napi::Float64Array> reportRef_;
   double* report_ = nullptr;

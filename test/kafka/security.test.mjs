@@ -26,7 +26,7 @@ before(async () => {
   certs = makeCertificates()
   kafka = await KafkaCluster.start({
     nodes: 1,
-    security: { keystore: certs.server, truststore: certs.ca, keystores: { WRONGHOST: certs.wrongHost, EXPIRED: certs.expired }, users, oauthbearer: true },
+    security: { keystore: certs.server, truststore: certs.ca, keystores: { WRONGHOST: certs.wrongHost, EXPIRED: certs.expired }, users, oauthbearer: true, reauthMs: 3_000 },
   })
 })
 after(async () => {
@@ -224,4 +224,35 @@ test('refused, then the password is set on the broker to the one the client has:
     await producer.close({ timeoutMs: 5_000 })
   }
   assert.ok(errors.some((e) => e.code === '_AUTHENTICATION'))
+})
+
+test("OAUTHBEARER with librdkafka's own 10 s tokens streams for 60 s without a failed send: the token is refreshed before it expires", { timeout: 180_000 }, async () => {
+  await kafka.createTopic('sec-oauth-refresh', { partitions: 1, replicationFactor: 1 })
+  const created = []
+  const producer = new Producer({
+    'bootstrap.servers': kafka.listenerServers('SASL_PLAINTEXT'), 'security.protocol': 'sasl_plaintext', 'sasl.mechanism': 'OAUTHBEARER',
+    'enable.sasl.oauthbearer.unsecure.jwt': true, 'sasl.oauthbearer.config': 'principal=alice lifeSeconds=10',
+    debug: 'security',
+    logger: { debug: (l) => /Creating unsecured token/.test(l) && created.push(Date.now()), info() {}, warn() {}, error() {} },
+  })
+  const errors = []
+  producer.on('error', (e) => errors.push(`${e.code}: ${e.message}`))
+  const failed = []
+  let sent = 0
+  try {
+    const end = Date.now() + 60_000
+    const inFlight = []
+    while (Date.now() < end) {
+      const i = sent++
+      inFlight.push(producer.send({ topic: 'sec-oauth-refresh', value: `r${i}` }).catch((e) => failed.push(`${i} ${e.code}: ${e.message}`)))
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    await Promise.all(inFlight)
+  } finally {
+    await producer.close({ timeoutMs: 10_000 })
+  }
+  assert.deepEqual(failed.slice(0, 5), [], `${failed.length} failed; client errors: ${errors.slice(0, 5).join('; ')}`)
+  assert.ok(created.length >= 5, `tokens created: ${created.length} (the first and at least 4 refreshes)`)
+  const log = await readTopic(kafka.bootstrapServers, 'sec-oauth-refresh')
+  assert.equal(log.length, sent)
 })
