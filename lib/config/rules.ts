@@ -147,6 +147,20 @@ export function applyRules(
       if (p?.deprecated) warnings.push({ key, keys: [key], message: `${key} is deprecated in librdkafka ${LIBRDKAFKA_VERSION}${t !== key ? ` (use ${DISPLAY[t] ?? t})` : ''}` })
     }
   }
+
+  // A JS token provider replaces librdkafka's own token sources; it only means OAUTHBEARER.
+  const PROVIDER = 'oauthBearerProvider'
+  if (settings[PROVIDER] !== undefined) {
+    const mech = String(eff('sasl.mechanisms') ?? '').toUpperCase()
+    if (mech !== 'OAUTHBEARER') {
+      err('oauthbearer.provider-mechanism', PROVIDER, [PROVIDER, name('sasl.mechanisms')],
+        `${PROVIDER} supplies OAUTHBEARER tokens, but ${name('sasl.mechanisms')}=${eff('sasl.mechanisms')}; set sasl.mechanism=OAUTHBEARER (and security.protocol=sasl_ssl or sasl_plaintext)`)
+    }
+    if (eff('enable.sasl.oauthbearer.unsecure.jwt') === true) {
+      err('oauthbearer.provider-unsecure', PROVIDER, [PROVIDER, name('enable.sasl.oauthbearer.unsecure.jwt')],
+        `${PROVIDER} and ${name('enable.sasl.oauthbearer.unsecure.jwt')}=true are two token sources; remove one`)
+    }
+  }
 }
 
 

@@ -96,11 +96,34 @@ export interface JavaProducerSettings<K, V> {
   'ssl.keystore.certificate.chain'?: string
 }
 
+/** An OAUTHBEARER token, as an oauthBearerProvider returns it. */
+export interface OAuthBearerToken {
+  /** The token itself (for example a JWT, or an AWS MSK IAM signed URL token). */
+  value: string
+  /** The principal name the token is for. */
+  principal: string
+  /** When the token expires: milliseconds since the epoch. It is refreshed before then (at 80%). */
+  lifetime: number
+  /** SASL extensions sent with the token (key: letters only; value: printable ASCII). */
+  extensions?: Record<string, string>
+}
+
+/**
+ * Supplies OAUTHBEARER tokens: called before the first connection and again before each
+ * token expires, with the sasl.oauthbearer.config string. It may be async; librdkafka's
+ * threads never wait on it. A throw, a rejection, a bad token or no answer within 30 s is
+ * an 'error' event (code _AUTHENTICATION, naming the reason), and librdkafka asks again 10 s
+ * later; connections wait for a token meanwhile.
+ */
+export type OAuthBearerProvider = (oauthbearerConfig: string) => OAuthBearerToken | Promise<OAuthBearerToken>
+
 /** Options that are not Kafka settings. */
 export interface ProducerOptions<K, V> {
   keySerializer?: Serializer<K>
   valueSerializer?: Serializer<V>
   logger?: Logger
+  /** Supplies OAUTHBEARER tokens from your code (sasl.mechanism=OAUTHBEARER). */
+  oauthBearerProvider?: OAuthBearerProvider
 }
 
 /** Set by ironkafka itself (a user value is rejected by validateConfig). */

@@ -43,6 +43,7 @@ export interface ResolvedConfig {
   keySerializer: unknown
   valueSerializer: unknown
   logger: unknown
+  oauthBearerProvider: unknown
   warnings: ConfigIssue[]
 }
 
@@ -80,6 +81,9 @@ const serializerSchema = (key: string) =>
     }
     return fail(ctx, `${key} must be 'buffer', 'string', 'json', a Java String/ByteArray serializer class name, or a function; got ${show(v)}`)
   })
+
+const functionSchema = (key: string, what: string) =>
+  z.unknown().transform((v, ctx): unknown => (typeof v === 'function' ? v : fail(ctx, `${key} must be ${what}; got ${show(v)}`)))
 
 const loggerSchema = z.unknown().transform((v, ctx): unknown => {
   if (typeof v === 'object' && v !== null) {
@@ -147,6 +151,7 @@ const JAVA_KEYS: Record<string, (key: string) => KeyDef> = {
   valueSerializer: serializerKey('value.serializer'),
   'max.block.ms': (key) => ({ target: 'max.block.ms', schema: numberSchema(key, { min: 0, max: INT32_MAX, integer: true, unit: 'ms' }) }),
   logger: () => ({ target: 'logger', schema: loggerSchema }),
+  oauthBearerProvider: () => ({ target: 'oauthBearerProvider', schema: functionSchema('oauthBearerProvider', 'an (async) function returning { value, principal, lifetime, extensions? }') }),
 }
 
 /** acks as the Java client writes it; librdkafka's wider range (acks=2...) is refused by brokers. */
@@ -207,7 +212,7 @@ const NOT_IN_THIS_BUILD: Record<string, string> = {
     : { 'ssl.ca.certificate.stores': 'it names Windows certificate stores, so it only works on Windows; use ssl.ca.location' }),
   ...Object.fromEntries(
     PROPERTIES.filter((p) => (p.name.startsWith('sasl.oauthbearer.') && p.name !== 'sasl.oauthbearer.config') || p.name.startsWith('https.'))
-      .map((p) => [p.name, "librdkafka's built-in OIDC token fetching and HTTPS client need libcurl, which ironkafka's build leaves out; OAUTHBEARER works with sasl.oauthbearer.config (unsecured tokens)"]),
+      .map((p) => [p.name, "librdkafka's built-in OIDC token fetching and HTTPS client need libcurl, which ironkafka's build leaves out; fetch tokens in your code with the oauthBearerProvider option instead (or use sasl.oauthbearer.config for unsecured test tokens)"]),
   ),
 }
 
@@ -306,7 +311,7 @@ const OUR_DEFAULTS: Record<string, unknown> = {
 /** What a secret's value reads as in ResolvedConfig.settings. */
 const REDACTED = '***'
 
-const OWN_TARGETS = new Set(['max.block.ms', 'key.serializer', 'value.serializer', 'logger'])
+const OWN_TARGETS = new Set(['max.block.ms', 'key.serializer', 'value.serializer', 'logger', 'oauthBearerProvider'])
 
 function toNative(v: unknown): string {
   return typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v)
@@ -416,6 +421,7 @@ function finish(settings: Record<string, ResolvedSetting>, warnings: ConfigIssue
     keySerializer: settings['key.serializer']?.value,
     valueSerializer: settings['value.serializer']?.value,
     logger: settings.logger?.value,
+    oauthBearerProvider: settings.oauthBearerProvider?.value,
     warnings,
   }
 }

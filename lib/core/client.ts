@@ -76,6 +76,7 @@ export class ClientEvents {
   readonly #brokerErrors = new Map<string, KafkaError>()
   readonly #allDownWatchers = new Set<(cause: KafkaError | undefined) => void>()
   #brokerStates: BrokerStates | undefined
+  #onTokenRefresh: ((config: string) => void) | undefined
   #onRefused: ((cause: KafkaError) => void) | undefined
   /** What every broker is down for now (persistentCause() while no broker is up). */
   #downFor: KafkaError | undefined
@@ -142,6 +143,11 @@ export class ClientEvents {
   followBrokers(states: BrokerStates, onRefused: (cause: KafkaError) => void): void {
     this.#brokerStates = states
     this.#onRefused = onRefused
+  }
+
+  /** Where librdkafka's OAUTHBEARER token-refresh requests go (a TokenRefresher). */
+  onTokenRefresh(handler: (config: string) => void): void {
+    this.#onTokenRefresh = handler
   }
 
   /** Stops following the broker states (the client closed). */
@@ -265,6 +271,8 @@ export class ClientEvents {
             for (const w of [...this.#allDownWatchers]) w(cause)
           }
         }
+      } else if (ev.type === 'oauthbearer-refresh') {
+        this.#onTokenRefresh?.(ev.config)
       } else if (ev.type === 'stats') {
         if (this.listens('stats')) this.emit('stats', JSON.parse(ev.json))
       } else {

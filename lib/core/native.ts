@@ -8,6 +8,7 @@ export type NativeEvent =
   | { type: 'error'; errno: number; code: string; message: string; fatal: boolean }
   | { type: 'stats'; json: string }
   | { type: 'log'; level: number; facility: string; message: string }
+  | { type: 'oauthbearer-refresh'; config: string }
 
 /** The client core every native client has (native/client.h). */
 export interface NativeClient {
@@ -20,6 +21,9 @@ export interface NativeClient {
   fatalError(): Error | null
   /** [brokers up now, connection attempts that ended in the TLS handshake or SASL authentication] */
   brokerStates(): number[]
+  /** rd_kafka_oauthbearer_set_token: null, or why librdkafka refused the token. */
+  setToken(value: string, lifetimeMs: number, principal: string, extensions: string[]): string | null
+  setTokenFailure(reason: string): void
 }
 
 export interface NativeProducer extends NativeClient {
@@ -59,7 +63,7 @@ export interface Addon {
   configProperties(): string
   checkConfig(pairs: string[]): Promise<string | null>
   Producer: {
-    new (config: string[], report: Float64Array): NativeProducer
+    new (config: string[], report: Float64Array, tokenProvider: boolean): NativeProducer
     REPORT_COLUMNS: Columns<'id' | 'partition' | 'offset' | 'timestamp' | 'error' | 'status'>
     ROW_COLUMNS: Columns<'topic' | 'partition' | 'timestamp' | 'id' | 'keyLen' | 'valueLen' | 'headerCount' | 'headerAt' | 'error'>
   }

@@ -10,12 +10,13 @@
 // batch, or 'delivery-error').
 import { EventEmitter } from 'node:events'
 import { validateConfig } from '../config/validate.js'
-import type { Logger, ProducerConfig, Serializer } from '../config/types.js'
+import type { Logger, OAuthBearerProvider, ProducerConfig, Serializer } from '../config/types.js'
 import { ClientEvents, nativeConfig } from '../core/client.js'
 import { checkTimeout, deadlineAt, remainingMs } from '../core/deadline.js'
 import { Redactor, SafeLogger } from '../core/guard.js'
 import { SECRET_SETTINGS } from '../config/java-security.js'
 import { KeepAlive } from '../core/keepalive.js'
+import { TokenRefresher } from '../core/oauth.js'
 import { addon, type NativeEvent, type NativeProducer } from '../core/native.js'
 import { ERR, errorDescription, errorName } from '../core/codes.js'
 import { ClosedError, FatalError, KafkaError, TimeoutError } from '../errors.js'
@@ -62,6 +63,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   #state: 'open' | 'closing' | 'closed' = 'open'
   #closePromise: Promise<void> | undefined
   #offSignals: (() => void) | undefined
+  #tokens: TokenRefresher | undefined
 
   /**
    * Validates the whole config first (see validateConfig): a ConfigError lists every problem,
@@ -96,7 +98,13 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     const topicNames: string[] = []
     this.#reports = new ReportDrain(this.#slots, this.#settler, topicNames, this.#outcomes, this.#events,
       () => this.#checkFatal(), () => this.#intake.afterReports())
-    this.#native = new addon.Producer(nativeConfig(lib), this.#reports.report)
+    const provider = resolved.oauthBearerProvider as OAuthBearerProvider | undefined
+    this.#native = new addon.Producer(nativeConfig(lib), this.#reports.report, provider !== undefined)
+    if (provider !== undefined) {
+      const tokens = new TokenRefresher(provider, this.#native)
+      this.#tokens = tokens
+      this.#events.onTokenRefresh((config) => tokens.refresh(config))
+    }
     this.#keep = new KeepAlive(this, this.#native)
     this.#flusher = new Flusher(this.#native, () => this.pending)
     this.#intake = new Intake(this.#native, addon.Producer.ROW_COLUMNS, this.#slots, this.#settler, this.#outcomes, topicNames, resolved.maxBlockMs, {
@@ -382,6 +390,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     this.#state = 'closed'
     this.#flusher.stop()
     this.#events.stopFollowing()
+    this.#tokens?.close()
     // The native close waits (off the JS thread) for any flush/metadata slice still running.
     await this.#native.close()
     for (const id of [...this.#slots.usedIds()]) {

@@ -130,3 +130,18 @@ test('a Java .properties file (SASL_SSL, SCRAM-SHA-256, ScramLoginModule, PEM tr
   }
   fs.rmSync(dir, { recursive: true, force: true })
 })
+
+test('oauthBearerProvider: a function, only with sasl.mechanism=OAUTHBEARER, and not beside another token source', () => {
+  const rules = (config) => checkConfig({ ...BASE, 'security.protocol': 'sasl_ssl', ...config }).errors.map((e) => e.rule ?? e.message)
+  const provider = async () => ({ value: 't', principal: 'p', lifetime: Date.now() + 60_000 })
+  assert.deepEqual(rules({ 'sasl.mechanism': 'OAUTHBEARER', oauthBearerProvider: provider }), [])
+  assert.deepEqual(rules({ 'sasl.mechanism': 'PLAIN', oauthBearerProvider: provider }), ['oauthbearer.provider-mechanism'])
+  assert.deepEqual(rules({ 'sasl.mechanism': 'OAUTHBEARER', 'enable.sasl.oauthbearer.unsecure.jwt': true, oauthBearerProvider: provider }), ['oauthbearer.provider-unsecure'])
+  const notAFunction = checkConfig({ ...BASE, 'sasl.mechanism': 'OAUTHBEARER', oauthBearerProvider: 'token' }).errors
+  assert.equal(notAFunction.length, 1)
+  assert.match(notAFunction[0].message, /oauthBearerProvider must be an \(async\) function/)
+  // The provider is ironkafka's own option: it never reaches librdkafka.
+  const ok = checkConfig({ ...BASE, 'sasl.mechanism': 'OAUTHBEARER', oauthBearerProvider: provider })
+  assert.equal(ok.resolved.librdkafka.oauthBearerProvider, undefined)
+  assert.equal(ok.resolved.oauthBearerProvider, provider)
+})

@@ -256,3 +256,79 @@ test("OAUTHBEARER with librdkafka's own 10 s tokens streams for 60 s without a f
   const log = await readTopic(kafka.bootstrapServers, 'sec-oauth-refresh')
   assert.equal(log.length, sent)
 })
+
+/** An unsecured JWS (alg none) as Kafka's unsecured validator accepts it; expires in `lifeMs`. */
+function unsecuredToken(principal, lifeMs) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url')
+  const now = Date.now()
+  const lifetime = now + lifeMs
+  return { value: `${b64({ alg: 'none' })}.${b64({ sub: principal, iat: now / 1000, exp: lifetime / 1000 })}.`, principal, lifetime }
+}
+
+test('oauthBearerProvider: the JS provider is asked before the first connection and before each 10 s token expires; 60 s stream without a failed send', { timeout: 180_000 }, async () => {
+  await kafka.createTopic('sec-oauth-provider', { partitions: 1, replicationFactor: 1 })
+  const calls = []
+  const producer = new Producer({
+    'bootstrap.servers': kafka.listenerServers('SASL_PLAINTEXT'), 'security.protocol': 'sasl_plaintext', 'sasl.mechanism': 'OAUTHBEARER',
+    'sasl.oauthbearer.config': 'scope=test',
+    oauthBearerProvider: async (config) => {
+      calls.push({ at: Date.now(), config })
+      await new Promise((r) => setTimeout(r, 50)) // an identity service takes a while
+      return unsecuredToken('alice', 10_000)
+    },
+    logger: quiet,
+  })
+  const errors = []
+  producer.on('error', (e) => errors.push(`${e.code}: ${e.message}`))
+  const failed = []
+  let sent = 0
+  try {
+    await producer.connect(10_000)
+    assert.equal(calls.length, 1)
+    assert.equal(calls[0].config, 'scope=test')
+    const end = Date.now() + 60_000
+    const inFlight = []
+    while (Date.now() < end) {
+      const i = sent++
+      inFlight.push(producer.send({ topic: 'sec-oauth-provider', value: `p${i}` }).catch((e) => failed.push(`${i} ${e.code}: ${e.message}`)))
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    await Promise.all(inFlight)
+  } finally {
+    await producer.close({ timeoutMs: 10_000 })
+  }
+  assert.deepEqual(failed.slice(0, 5), [], `${failed.length} failed; client errors: ${errors.slice(0, 5).join('; ')}`)
+  assert.ok(calls.length >= 5, `provider calls: ${calls.length} (the first and at least 4 refreshes)`)
+  const log = await readTopic(kafka.bootstrapServers, 'sec-oauth-provider')
+  assert.equal(log.length, sent)
+})
+
+test('oauthBearerProvider that throws, then returns a bad token, then a good one: each failure is an _AUTHENTICATION error event, librdkafka asks again, and the send waiting meanwhile delivers', { timeout: 120_000 }, async () => {
+  await kafka.createTopic('sec-oauth-flaky', { partitions: 1, replicationFactor: 1 })
+  let calls = 0
+  const producer = new Producer({
+    'bootstrap.servers': kafka.listenerServers('SASL_PLAINTEXT'), 'security.protocol': 'sasl_plaintext', 'sasl.mechanism': 'OAUTHBEARER',
+    oauthBearerProvider: () => {
+      calls++
+      if (calls === 1) throw new Error('identity service unavailable')
+      if (calls === 2) return { value: 'x', principal: 'alice', lifetime: 1_000 } // a duration, not an expiry time
+      return unsecuredToken('alice', 60_000)
+    },
+    logger: quiet,
+  })
+  const errors = []
+  producer.on('error', (e) => errors.push(e))
+  try {
+    const md = await producer.send({ topic: 'sec-oauth-flaky', value: 'after-retries' })
+    assert.equal(calls, 3)
+    const provider = errors.filter((e) => /Failed to acquire SASL OAUTHBEARER token: oauthBearerProvider failed/.test(e.message))
+    assert.equal(provider.length, 2, errors.map((e) => e.message).join('\n'))
+    assert.ok(provider.every((e) => e instanceof KafkaError && e.code === '_AUTHENTICATION'))
+    assert.match(provider[0].message, /identity service unavailable/)
+    assert.match(provider[1].message, /lifetime .* is in the past/)
+    const log = await readTopic(kafka.bootstrapServers, 'sec-oauth-flaky')
+    assert.deepEqual(log.map((m) => [m.offset, m.payload]), [[md.offset, 'after-retries']])
+  } finally {
+    await producer.close({ timeoutMs: 5_000 })
+  }
+})
