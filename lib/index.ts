@@ -19,7 +19,7 @@ export const Producer = ProducerClass as ProducerConstructor
 export type Producer<K = Bytes, V = Bytes> = ProducerClass<K, V>
 export type { ProducerRecord, RecordMetadata, RecordHeaders, SendCallback, Bytes, JsonValue } from './producer/types.js'
 export type { LogEntry } from './core/client.js'
-export type { ProducerConfig, ProducerOptions, JavaProducerSettings, Serializer, Logger, Partitioner, OAuthBearerProvider, OAuthBearerToken } from './config/types.js'
+export type { ProducerConfig, ProducerOptions, JavaProducerSettings, Serializer, Logger, Partitioner, OAuthBearerProvider, OAuthBearerToken, SaslCredentials, SaslCredentialsProvider } from './config/types.js'
 export { validateConfig, checkConfig, producerConfigSchema } from './config/validate.js'
 export type { ResolvedConfig, ResolvedSetting, ConfigReport, ConfigSource } from './config/validate.js'
 export type { LibrdkafkaProducerProperties } from './config/librdkafka.generated.js'

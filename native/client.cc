@@ -234,6 +234,15 @@ Napi::Value Client::SetTokenFailure(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+Napi::Value Client::SetCredentials(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string username = RequireString(info[0], "username");
+  std::string password = RequireString(info[1], "password");
+  ErrorPtr err(rd_kafka_sasl_set_credentials(Handle(env), username.c_str(), password.c_str()));
+  if (!err) return env.Null();
+  return Napi::String::New(env, rd_kafka_error_string(err.get()));
+}
+
 // One metadata request (no topics) -> { errno, brokers }.
 Napi::Promise Client::Metadata(Napi::Env env, Napi::Object self, int timeoutMs) {
   struct Result {

@@ -112,6 +112,9 @@ class Client : public Teardown {
   Napi::Value SetToken(const Napi::CallbackInfo& info);
   // rd_kafka_oauthbearer_set_token_failure: librdkafka retries the refresh later.
   Napi::Value SetTokenFailure(const Napi::CallbackInfo& info);
+  // rd_kafka_sasl_set_credentials (PLAIN, SCRAM): used from the next authentication on;
+  // null, or librdkafka's reason.
+  Napi::Value SetCredentials(const Napi::CallbackInfo& info);
 
   // Runs `work(rk)` on the promise worker; close and teardown wait for it to return, so it
   // must be bounded by the timeout lib/ gave it.

@@ -25,6 +25,7 @@ Napi::Function Producer::Define(Napi::Env env) {
           InstanceMethod("brokerStates", &Producer::BrokerStateCounts),
           InstanceMethod("setToken", &Producer::SetToken),
           InstanceMethod("setTokenFailure", &Producer::SetTokenFailure),
+          InstanceMethod("setCredentials", &Producer::SetCredentials),
           StaticValue("REPORT_COLUMNS", Columns(env, {{"id", kReportId},
                                                       {"partition", kReportPartition},
                                                       {"offset", kReportOffset},
@@ -293,5 +294,7 @@ Napi::Value Producer::BrokerStateCounts(const Napi::CallbackInfo& info) { return
 Napi::Value Producer::SetToken(const Napi::CallbackInfo& info) { return client_->SetToken(info); }
 
 Napi::Value Producer::SetTokenFailure(const Napi::CallbackInfo& info) { return client_->SetTokenFailure(info); }
+
+Napi::Value Producer::SetCredentials(const Napi::CallbackInfo& info) { return client_->SetCredentials(info); }
 
 }  // namespace ironkafka

@@ -66,6 +66,7 @@ class Producer : public Napi::ObjectWrap<Producer> {
   Napi::Value BrokerStateCounts(const Napi::CallbackInfo& info);
   Napi::Value SetToken(const Napi::CallbackInfo& info);
   Napi::Value SetTokenFailure(const Napi::CallbackInfo& info);
+  Napi::Value SetCredentials(const Napi::CallbackInfo& info);
 
   Napi::Reference<Napi::Float64Array> reportRef_;
   double* report_ = nullptr;

@@ -148,6 +148,15 @@ export function applyRules(
     }
   }
 
+  const CREDENTIALS = 'saslCredentialsProvider'
+  if (settings[CREDENTIALS] !== undefined) {
+    const mech = String(eff('sasl.mechanisms') ?? '').toUpperCase()
+    if (!['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'].includes(mech)) {
+      err('sasl.credentials-provider-mechanism', CREDENTIALS, [CREDENTIALS, name('sasl.mechanisms')],
+        `${CREDENTIALS} supplies PLAIN and SCRAM credentials, but ${name('sasl.mechanisms')}=${eff('sasl.mechanisms')}; set sasl.mechanism to PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512`)
+    }
+  }
+
   // A JS token provider replaces librdkafka's own token sources; it only means OAUTHBEARER.
   const PROVIDER = 'oauthBearerProvider'
   if (settings[PROVIDER] !== undefined) {

@@ -117,6 +117,20 @@ export interface OAuthBearerToken {
  */
 export type OAuthBearerProvider = (oauthbearerConfig: string) => OAuthBearerToken | Promise<OAuthBearerToken>
 
+/** SASL PLAIN or SCRAM credentials, as a saslCredentialsProvider returns them. */
+export interface SaslCredentials {
+  username: string
+  password: string
+}
+
+/**
+ * Supplies SASL PLAIN/SCRAM credentials that rotate (a secrets manager): asked when a broker
+ * refuses the current ones. Other credentials are used from the next authentication on and
+ * the pending sends wait for it; the same ones mean the refusal stands, and the pending sends
+ * fail with it. It may be async (at most 30 s); librdkafka's threads never wait on it.
+ */
+export type SaslCredentialsProvider = () => SaslCredentials | Promise<SaslCredentials>
+
 /** Options that are not Kafka settings. */
 export interface ProducerOptions<K, V> {
   keySerializer?: Serializer<K>
@@ -124,6 +138,8 @@ export interface ProducerOptions<K, V> {
   logger?: Logger
   /** Supplies OAUTHBEARER tokens from your code (sasl.mechanism=OAUTHBEARER). */
   oauthBearerProvider?: OAuthBearerProvider
+  /** Supplies new PLAIN/SCRAM credentials when the broker refuses the current ones. */
+  saslCredentialsProvider?: SaslCredentialsProvider
 }
 
 /** Set by ironkafka itself (a user value is rejected by validateConfig). */

@@ -44,6 +44,7 @@ export interface ResolvedConfig {
   valueSerializer: unknown
   logger: unknown
   oauthBearerProvider: unknown
+  saslCredentialsProvider: unknown
   warnings: ConfigIssue[]
 }
 
@@ -152,6 +153,7 @@ const JAVA_KEYS: Record<string, (key: string) => KeyDef> = {
   'max.block.ms': (key) => ({ target: 'max.block.ms', schema: numberSchema(key, { min: 0, max: INT32_MAX, integer: true, unit: 'ms' }) }),
   logger: () => ({ target: 'logger', schema: loggerSchema }),
   oauthBearerProvider: () => ({ target: 'oauthBearerProvider', schema: functionSchema('oauthBearerProvider', 'an (async) function returning { value, principal, lifetime, extensions? }') }),
+  saslCredentialsProvider: () => ({ target: 'saslCredentialsProvider', schema: functionSchema('saslCredentialsProvider', 'an (async) function returning { username, password }') }),
 }
 
 /** acks as the Java client writes it; librdkafka's wider range (acks=2...) is refused by brokers. */
@@ -311,7 +313,7 @@ const OUR_DEFAULTS: Record<string, unknown> = {
 /** What a secret's value reads as in ResolvedConfig.settings. */
 const REDACTED = '***'
 
-const OWN_TARGETS = new Set(['max.block.ms', 'key.serializer', 'value.serializer', 'logger', 'oauthBearerProvider'])
+const OWN_TARGETS = new Set(['max.block.ms', 'key.serializer', 'value.serializer', 'logger', 'oauthBearerProvider', 'saslCredentialsProvider'])
 
 function toNative(v: unknown): string {
   return typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v)
@@ -422,6 +424,7 @@ function finish(settings: Record<string, ResolvedSetting>, warnings: ConfigIssue
     valueSerializer: settings['value.serializer']?.value,
     logger: settings.logger?.value,
     oauthBearerProvider: settings.oauthBearerProvider?.value,
+    saslCredentialsProvider: settings.saslCredentialsProvider?.value,
     warnings,
   }
 }

@@ -77,6 +77,7 @@ export class ClientEvents {
   readonly #allDownWatchers = new Set<(cause: KafkaError | undefined) => void>()
   #brokerStates: BrokerStates | undefined
   #onTokenRefresh: ((config: string) => void) | undefined
+  #onAuthFailure: ((cause: KafkaError) => void) | undefined
   #onRefused: ((cause: KafkaError) => void) | undefined
   /** What every broker is down for now (persistentCause() while no broker is up). */
   #downFor: KafkaError | undefined
@@ -143,6 +144,11 @@ export class ClientEvents {
   followBrokers(states: BrokerStates, onRefused: (cause: KafkaError) => void): void {
     this.#brokerStates = states
     this.#onRefused = onRefused
+  }
+
+  /** Called at each broker error saying the credentials were refused (a CredentialsRenewer). */
+  onAuthFailure(handler: (cause: KafkaError) => void): void {
+    this.#onAuthFailure = handler
   }
 
   /** Where librdkafka's OAUTHBEARER token-refresh requests go (a TokenRefresher). */
@@ -265,6 +271,7 @@ export class ClientEvents {
           const broker = BROKER_PREFIX.exec(ev.message)?.[1]
           if (broker !== undefined) this.#brokerErrors.set(broker, err)
           this.tell('error', err, 'warn', () => `${err.code}: ${err.message}`)
+          if (this.#onAuthFailure !== undefined && (err.code === '_AUTHENTICATION' || err.code === 'SASL_AUTHENTICATION_FAILED')) this.#onAuthFailure(err)
           if (broker !== undefined) this.#afterBrokerError()
           if (ev.code === '_ALL_BROKERS_DOWN' && this.#allDownWatchers.size > 0) {
             const cause = this.persistentCause()

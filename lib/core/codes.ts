@@ -65,6 +65,7 @@ export const ERR = required([
   '_INVALID_ARG',
   'MSG_SIZE_TOO_LARGE',
   'TOPIC_EXCEPTION',
+  '_AUTHENTICATION',
 ] as const)
 
 /** The librdkafka version linked into the addon. */

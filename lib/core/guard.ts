@@ -47,12 +47,18 @@ export class SafeLogger {
  * default settings, but its debug contexts and broker messages are not ours to vouch for.
  */
 export class Redactor {
-  readonly #secrets: string[]
+  #secrets: string[] = []
 
   constructor(secrets: Iterable<string>) {
+    for (const s of secrets) this.add(s)
+  }
+
+  /** Masks this value too from now on (a password a provider returned). */
+  add(secret: string): void {
     // Longest first, so a secret containing another is masked whole. Very short values would
     // mask ordinary words and hide nothing worth hiding.
-    this.#secrets = [...new Set(secrets)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)
+    if (secret.length < 4 || this.#secrets.includes(secret)) return
+    this.#secrets = [...this.#secrets, secret].sort((a, b) => b.length - a.length)
   }
 
   apply(text: string): string {

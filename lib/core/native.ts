@@ -24,6 +24,8 @@ export interface NativeClient {
   /** rd_kafka_oauthbearer_set_token: null, or why librdkafka refused the token. */
   setToken(value: string, lifetimeMs: number, principal: string, extensions: string[]): string | null
   setTokenFailure(reason: string): void
+  /** rd_kafka_sasl_set_credentials: null, or why librdkafka refused them. */
+  setCredentials(username: string, password: string): string | null
 }
 
 export interface NativeProducer extends NativeClient {

@@ -10,13 +10,14 @@
 // batch, or 'delivery-error').
 import { EventEmitter } from 'node:events'
 import { validateConfig } from '../config/validate.js'
-import type { Logger, OAuthBearerProvider, ProducerConfig, Serializer } from '../config/types.js'
+import type { Logger, OAuthBearerProvider, ProducerConfig, SaslCredentialsProvider, Serializer } from '../config/types.js'
 import { ClientEvents, nativeConfig } from '../core/client.js'
 import { checkTimeout, deadlineAt, remainingMs } from '../core/deadline.js'
 import { Redactor, SafeLogger } from '../core/guard.js'
 import { SECRET_SETTINGS } from '../config/java-security.js'
 import { KeepAlive } from '../core/keepalive.js'
 import { TokenRefresher } from '../core/oauth.js'
+import { CredentialsRenewer } from '../core/credentials.js'
 import { addon, type NativeEvent, type NativeProducer } from '../core/native.js'
 import { ERR, errorDescription, errorName } from '../core/codes.js'
 import { ClosedError, FatalError, KafkaError, TimeoutError } from '../errors.js'
@@ -64,6 +65,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
   #closePromise: Promise<void> | undefined
   #offSignals: (() => void) | undefined
   #tokens: TokenRefresher | undefined
+  #credentials: CredentialsRenewer | undefined
 
   /**
    * Validates the whole config first (see validateConfig): a ConfigError lists every problem,
@@ -104,6 +106,14 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
       const tokens = new TokenRefresher(provider, this.#native)
       this.#tokens = tokens
       this.#events.onTokenRefresh((config) => tokens.refresh(config))
+    }
+    const credentials = resolved.saslCredentialsProvider as SaslCredentialsProvider | undefined
+    if (credentials !== undefined) {
+      const initial = { username: lib['sasl.username'] ?? '', password: lib['sasl.password'] ?? '' }
+      const graceMs = Number(lib['reconnect.backoff.max.ms'] ?? 10_000)
+      const renewer = new CredentialsRenewer(credentials, this.#native, this.#events, logger.redact, initial, graceMs)
+      this.#credentials = renewer
+      this.#events.onAuthFailure(() => void renewer.renew())
     }
     this.#keep = new KeepAlive(this, this.#native)
     this.#flusher = new Flusher(this.#native, () => this.pending)
@@ -314,6 +324,17 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
    */
   #onRefused(cause: KafkaError): void {
     if (this.#outcomes.fatal || this.#state === 'closed') return
+    const renewer = this.#credentials
+    if (renewer !== undefined) {
+      // Rotated credentials: the next attempt uses the new ones, and the pending sends wait for it.
+      void renewer.renew().then((renewed) => renewed || this.#failRefused(cause))
+      return
+    }
+    this.#failRefused(cause)
+  }
+
+  #failRefused(cause: KafkaError): void {
+    if (this.#outcomes.fatal || this.#state === 'closed') return
     this.#outcomes.refusedBy = cause
     this.#intake.handOver()
     void this.#intake.failAllWaiting((_, enc) => this.#outcomes.refusal(cause, enc.topic, enc.record, 'not-persisted'))
@@ -391,6 +412,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     this.#flusher.stop()
     this.#events.stopFollowing()
     this.#tokens?.close()
+    this.#credentials?.close()
     // The native close waits (off the JS thread) for any flush/metadata slice still running.
     await this.#native.close()
     for (const id of [...this.#slots.usedIds()]) {

@@ -103,7 +103,7 @@ export class KafkaCluster {
    *   users        { name: password }: PLAIN users (the listeners' JAAS) and SCRAM-SHA-256/512
    *                users (created at format time); with them listeners SASL_PLAINTEXT and SASL_SSL
    *   oauthbearer  OAUTHBEARER on SASL_PLAINTEXT too, checked by Kafka's unsecured validator
-   *   reauthMs     how often the broker makes OAUTHBEARER connections authenticate again
+   *   reauthMs     how often the broker makes SASL connections authenticate again
    * @param {{ nodes?: number, dedicatedController?: boolean, brokerConfig?: Record<string, string|number|boolean>, heap?: string, ssl?: { keystore: string },
    *   security?: { keystore?: string, truststore?: string, keystores?: Record<string, string>, users?: Record<string, string>, oauthbearer?: boolean, reauthMs?: number } }} opts
    */
@@ -159,12 +159,10 @@ export class KafkaCluster {
         [`${p}.scram-sha-256.sasl.jaas.config`]: 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
         [`${p}.scram-sha-512.sasl.jaas.config`]: 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
       }
-      if (mechanisms.includes('OAUTHBEARER')) {
-        config[`${p}.oauthbearer.sasl.jaas.config`] = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;'
-        // The broker makes each connection authenticate again this often (KIP-368), so a
-        // client that does not refresh its token is refused once the token expires.
-        if (sec.reauthMs) config[`${p}.oauthbearer.connections.max.reauth.ms`] = sec.reauthMs
-      }
+      if (mechanisms.includes('OAUTHBEARER')) config[`${p}.oauthbearer.sasl.jaas.config`] = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;'
+      // The broker makes each connection authenticate again this often (KIP-368): a client
+      // whose token expired, or whose password was changed, is refused at the next one.
+      if (sec.reauthMs) for (const m of mechanisms) config[`${p}.${m.toLowerCase()}.connections.max.reauth.ms`] = sec.reauthMs
       return config
     }
     if (sec.keystore) out.push({ name: 'SSL', protocol: 'SSL', config: {} })

@@ -145,3 +145,11 @@ test('oauthBearerProvider: a function, only with sasl.mechanism=OAUTHBEARER, and
   assert.equal(ok.resolved.librdkafka.oauthBearerProvider, undefined)
   assert.equal(ok.resolved.oauthBearerProvider, provider)
 })
+
+test('saslCredentialsProvider: a function, only with PLAIN or SCRAM', () => {
+  const rules = (config) => checkConfig({ ...BASE, 'security.protocol': 'sasl_ssl', ...config }).errors.map((e) => e.rule ?? e.message)
+  const provider = async () => ({ username: 'u', password: 'p' })
+  for (const m of ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']) assert.deepEqual(rules({ 'sasl.mechanism': m, saslCredentialsProvider: provider }), [])
+  assert.deepEqual(rules({ 'sasl.mechanism': 'OAUTHBEARER', saslCredentialsProvider: provider }), ['sasl.credentials-provider-mechanism'])
+  assert.match(checkConfig({ ...BASE, 'sasl.mechanism': 'PLAIN', saslCredentialsProvider: {} }).errors[0].message, /saslCredentialsProvider must be an \(async\) function/)
+})

@@ -135,13 +135,16 @@ function others(kafka, except) {
   return kafka.brokers.filter((n) => n.id !== except).map((n) => n.id)
 }
 
-/** D1: kill -9 the leader of partition 0 mid-stream; restart it once leadership has moved. */
-export async function killLeader(t, kafka, it) {
+/**
+ * D1: kill -9 the leader of partition 0 mid-stream; restart it once leadership has moved.
+ * `client`: settings for how the producer connects (a secured listener and its credentials).
+ */
+export async function killLeader(t, kafka, it, client = {}) {
   const topic = `d1-${it}-${Date.now()}`
   await kafka.createTopic(topic, { partitions: PARTITIONS })
   const counts = await stream(t, kafka, {
     topic,
-    config: { 'linger.ms': 5 },
+    config: { 'linger.ms': 5, ...client },
     fault: async () => {
       const leader = await kafka.leaderOf(topic, 0)
       t.diagnostic(`killing node ${leader} (leader of ${topic}/0)`)

@@ -332,3 +332,49 @@ test('oauthBearerProvider that throws, then returns a bad token, then a good one
     await producer.close({ timeoutMs: 5_000 })
   }
 })
+
+test('a SCRAM password rotated mid-stream (broker re-authenticating every 3 s) is survived once saslCredentialsProvider returns the new one: no failed send, every record in the log', { timeout: 180_000 }, async () => {
+  await kafka.createTopic('sec-rotation', { partitions: 2, replicationFactor: 1 })
+  const first = secret('dave')
+  const second = secret('dave-next')
+  await kafka.setScramPassword('dave', first)
+  let vault = first // what a secrets manager would hand out
+  let asked = 0
+  const producer = new Producer({
+    'bootstrap.servers': kafka.listenerServers('SASL_SSL'), 'security.protocol': 'sasl_ssl', 'ssl.ca.location': certs.ca,
+    'sasl.mechanism': 'SCRAM-SHA-512', 'sasl.username': 'dave', 'sasl.password': first,
+    saslCredentialsProvider: async () => {
+      asked++
+      return { username: 'dave', password: vault }
+    },
+    logger: quiet,
+  })
+  const errors = []
+  producer.on('error', (e) => errors.push(`${e.code}: ${e.message}`))
+  const failed = []
+  let sent = 0
+  try {
+    await producer.connect(10_000)
+    const inFlight = []
+    for (let tick = 0; tick < 300; tick++) {
+      if (tick === 100) {
+        vault = second
+        await kafka.setScramPassword('dave', second)
+      }
+      const i = sent++
+      inFlight.push(producer.send({ topic: 'sec-rotation', key: `k${i % 3}`, value: `rot-${i}` }).catch((e) => failed.push(`${i} ${e.code}: ${e.message}`)))
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    await Promise.all(inFlight)
+  } finally {
+    await producer.close({ timeoutMs: 10_000 })
+  }
+  assert.deepEqual(failed.slice(0, 5), [], `${failed.length} failed; errors: ${errors.slice(0, 5).join('; ')}`)
+  assert.ok(asked >= 1, 'the provider was never asked')
+  assert.ok(errors.some((e) => /_AUTHENTICATION/.test(e)), `the old password was never refused: ${errors.join('; ')}`)
+  const log = await readTopic(kafka.bootstrapServers, 'sec-rotation')
+  assert.deepEqual(new Set(log.map((m) => m.payload)), new Set(Array.from({ length: sent }, (_, i) => `rot-${i}`)))
+  assert.equal(log.length, sent)
+  assertNoSecret(errors.join('\n'))
+  assert.ok(!errors.join('\n').includes(second) && !errors.join('\n').includes(first))
+})
