@@ -42,7 +42,7 @@ const LOGIN_MODULES: Record<string, 'credentials' | string> = {
   'org.apache.kafka.common.security.plain.PlainLoginModule': 'credentials',
   'org.apache.kafka.common.security.scram.ScramLoginModule': 'credentials',
   'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule':
-    'OAUTHBEARER here takes no JAAS: set sasl.mechanism=OAUTHBEARER and sasl.oauthbearer.config (librdkafka\'s unsecured tokens, for tests)',
+    'OAUTHBEARER here takes no JAAS: set sasl.mechanism=OAUTHBEARER and supply the tokens with the oauthBearerProvider option (sasl.oauthbearer.config only configures librdkafka\'s unsecured test tokens)',
   'com.sun.security.auth.module.Krb5LoginModule':
     'GSSAPI (Kerberos) needs Cyrus SASL, which ironkafka\'s build leaves out; use SCRAM, PLAIN over TLS, or OAUTHBEARER',
 }
