@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds librdkafka and every library it links (OpenSSL, zstd, zlib) from their pinned
+# Builds librdkafka and every library it links (OpenSSL, zstd, zlib, libcurl) from their pinned
 # sources (deps/fetch.sh) as static, position-independent libraries for one target, and
 # prints the librdkafka prefix. Its share/ironkafka/ holds what the addon build needs:
 #   link.txt    the static archives to link, in link order, one absolute path per line
@@ -16,8 +16,8 @@
 # CMake build, which in 2.14 misses defines its ./configure sets (the atomics, strerror_r,
 # strcasestr, getrusage) and cannot enable SASL SCRAM/OAUTHBEARER without Cyrus SASL.
 # Features: TLS, SASL PLAIN/SCRAM/OAUTHBEARER (librdkafka's own; no GSSAPI, which needs
-# Cyrus SASL and Kerberos), gzip, snappy, lz4 (librdkafka's bundled copy), zstd. No libcurl,
-# so no built-in OIDC token fetching (sasl.oauthbearer.method=oidc).
+# Cyrus SASL and Kerberos), gzip, snappy, lz4 (librdkafka's bundled copy), zstd, and libcurl
+# (HTTP and HTTPS only) for librdkafka's built-in OIDC token client (sasl.oauthbearer.method=oidc).
 #
 # deps/librdkafka/patches/*.patch are our fixes to librdkafka bugs this project's tests
 # found, applied in name order to the verified source; each says in its text what it fixes.
@@ -101,6 +101,27 @@ build_openssl() {
   make install_dev
 }
 
+build_curl() {
+  # HTTP(S) only, over the OpenSSL above, nothing else linked: librdkafka's OIDC client only
+  # POSTs a token request (and may fetch a JWKS). No CA path is compiled in: librdkafka gives
+  # curl the CAs itself (https.ca.location, or its probe of the system locations). Tools by
+  # absolute path: CMake takes a bare name such as "ar" as relative to the source tree.
+  local cross=()
+  [ -n "${CMAKE_SYSTEM_PROCESSOR:-}" ] && cross=(-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR="$CMAKE_SYSTEM_PROCESSOR")
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$1" -DCMAKE_INSTALL_LIBDIR=lib \
+    -DCMAKE_C_COMPILER="$(command -v "$CC")" -DCMAKE_AR="$(command -v "$AR")" -DCMAKE_RANLIB="$(command -v "$RANLIB")" \
+    -DCMAKE_C_FLAGS="$base_cflags" \
+    -DCMAKE_POSITION_INDEPENDENT_CODE=ON "${cross[@]}" \
+    -DBUILD_SHARED_LIBS=OFF -DBUILD_STATIC_LIBS=ON -DBUILD_CURL_EXE=OFF -DBUILD_TESTING=OFF \
+    -DBUILD_LIBCURL_DOCS=OFF -DBUILD_MISC_DOCS=OFF -DENABLE_CURL_MANUAL=OFF -DBUILD_EXAMPLES=OFF \
+    -DHTTP_ONLY=ON -DCURL_USE_OPENSSL=ON -DOPENSSL_ROOT_DIR="$openssl" -DOPENSSL_USE_STATIC_LIBS=ON \
+    -DCURL_USE_PKGCONFIG=OFF -DCURL_ZLIB=OFF -DCURL_BROTLI=OFF -DCURL_ZSTD=OFF -DUSE_NGHTTP2=OFF \
+    -DUSE_LIBIDN2=OFF -DCURL_USE_LIBPSL=OFF -DCURL_USE_LIBSSH2=OFF -DCURL_USE_LIBSSH=OFF \
+    -DCURL_USE_GSSAPI=OFF -DENABLE_ARES=OFF -DCURL_DISABLE_LDAP=ON -DCURL_CA_BUNDLE=none -DCURL_CA_PATH=none
+  cmake --build build -j"$jobs"
+  cmake --install build
+}
+
 # librdkafka's configure finds the dependencies by compile checks against the builds above,
 # named by -I/-L, never the system's: pkg-config is switched off (PKG_CONFIG=false), so the
 # result is the same on a machine without pkg-config (a fresh one) as on one with it.
@@ -110,7 +131,7 @@ build_librdkafka() {
   # certificate locations, since the static OpenSSL's own default path exists nowhere.
   local cflags="$base_cflags -DWITH_STATIC_LIB_libcrypto=1"
   [ -n "$sanitize" ] && cflags="$cflags -fsanitize=$sanitize -fno-omit-frame-pointer -g"
-  local dirs=("$openssl" "$zstd" "$zlib") d incs='' libdirs='' p
+  local dirs=("$curl" "$openssl" "$zstd" "$zlib") d incs='' libdirs='' p
   for p in "$deps"/librdkafka/patches/*.patch; do
     [ -e "$p" ] || continue
     # patch(1) comes with every toolchain package set (dpkg-dev); git apply is the fallback.
@@ -118,10 +139,12 @@ build_librdkafka() {
     else git apply -p1 "$p"; fi
   done
   for d in "${dirs[@]}"; do incs="$incs -I$d/include"; libdirs="$libdirs -L$d/lib"; done
+  # CURL_STATICLIB: the curl headers then declare no dllimport-style linkage; its static
+  # archive needs OpenSSL and pthread after it, which librdkafka's own checks add.
   PKG_CONFIG=false ./configure --prefix="$1" --cc="$CC" --cxx="$CXX" --enable-static \
-    --CFLAGS="$cflags$incs" --LDFLAGS="$libdirs$([ -n "$sanitize" ] && echo " -fsanitize=$sanitize")" \
-    --enable-ssl --enable-zstd --enable-zlib \
-    --disable-gssapi --disable-curl --disable-lz4-ext --disable-syslog
+    --CFLAGS="$cflags$incs -DCURL_STATICLIB" --LDFLAGS="$libdirs$([ -n "$sanitize" ] && echo " -fsanitize=$sanitize")" \
+    --enable-ssl --enable-zstd --enable-zlib --enable-curl \
+    --disable-gssapi --disable-lz4-ext --disable-syslog
   # The generated configuration is checked before anything is built with it.
   local run=''
   # The probe runs where this machine can run it (its architecture; glibc 2.28 and static musl
@@ -135,7 +158,9 @@ build_librdkafka() {
   cp config.h "$1/share/ironkafka/config.h"
   printf '%s\n' "$cflags" > "$1/share/ironkafka/cflags"
   echo "$1/include" > "$1/share/ironkafka/include"
-  printf '%s\n' "$1/lib/librdkafka.a" "$openssl/lib/libssl.a" "$openssl/lib/libcrypto.a" \
+  # The configure result must have OIDC: without it the build silently lacks a feature.
+  grep -q '^#define WITH_OAUTHBEARER_OIDC 1' config.h || { echo "librdkafka configured without OIDC (libcurl not found)"; return 1; }
+  printf '%s\n' "$1/lib/librdkafka.a" "$curl/lib/libcurl.a" "$openssl/lib/libssl.a" "$openssl/lib/libcrypto.a" \
     "$zstd/lib/libzstd.a" "$zlib/lib/libz.a" > "$1/share/ironkafka/link.txt"
   local lib
   for lib in $(cat "$1/share/ironkafka/link.txt"); do [ -s "$lib" ] || { echo "missing $lib"; return 1; }; done
@@ -144,7 +169,8 @@ build_librdkafka() {
 zlib=$(build zlib "" build_zlib)
 zstd=$(build zstd "" build_zstd)
 openssl=$(build openssl "" build_openssl)
+curl=$(build curl "$openssl" build_curl)
 patches=$(cat "$deps"/librdkafka/patches/*.patch 2>/dev/null | sha256sum | cut -c1-12)
-build librdkafka "$sanitize $zlib $zstd $openssl $patches" build_librdkafka
+build librdkafka "$sanitize $zlib $zstd $openssl $curl $patches" build_librdkafka
 }
 main "$@"

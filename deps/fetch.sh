@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetches one pinned C dependency's source archive, verifies its sha256 and extracts it.
 #
-#   deps/fetch.sh NAME      (NAME: librdkafka, openssl, zstd, zlib; pinned in deps/NAME/pin.env)
+#   deps/fetch.sh NAME      (NAME: librdkafka, openssl, zstd, zlib, curl; pinned in deps/NAME/pin.env)
 #                           -> prints the path of the extracted source tree
 #
 # Sources, tried in order (the first one that yields a file with the pinned sha256 wins):

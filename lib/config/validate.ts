@@ -202,20 +202,14 @@ const MANAGED: Record<string, string> = {
 }
 
 /**
- * Properties librdkafka knows but this build or platform cannot use. ironkafka's librdkafka is
- * built without libcurl (deps/build.sh), so librdkafka's own OIDC token fetching and its HTTPS
- * settings are unavailable: every sasl.oauthbearer.* property but sasl.oauthbearer.config
- * belongs to it (test/config/table.test.mjs holds this list to librdkafka's own verdict).
+ * Properties librdkafka knows but this build or platform cannot use (test/config/table.test.mjs
+ * holds this list to librdkafka's own verdict).
  */
 const NOT_IN_THIS_BUILD: Record<string, string> = {
   'plugin.library.paths': "plugins are shared libraries linked against a shared librdkafka; ironkafka's librdkafka is inside the addon with its symbols hidden, so a plugin could not use it",
   ...(process.platform === 'win32'
     ? {}
     : { 'ssl.ca.certificate.stores': 'it names Windows certificate stores, so it only works on Windows; use ssl.ca.location' }),
-  ...Object.fromEntries(
-    PROPERTIES.filter((p) => (p.name.startsWith('sasl.oauthbearer.') && p.name !== 'sasl.oauthbearer.config') || p.name.startsWith('https.'))
-      .map((p) => [p.name, "librdkafka's built-in OIDC token fetching and HTTPS client need libcurl, which ironkafka's build leaves out; fetch tokens in your code with the oauthBearerProvider option instead (or use sasl.oauthbearer.config for unsecured test tokens)"]),
-  ),
 }
 
 // ---------------------------------------------------------------------------------------

@@ -58,6 +58,11 @@ const BROKER_NAMES = /\S+\/(?:\d+|bootstrap): /g
 const ATTEMPT_SUFFIX = / \(after \d+ms in state .*$/
 /** librdkafka's log line for a broker certificate that failed our check (native VerifyBrokerCertificate). */
 const CERT_REFUSED = /(?:(\S+\/(?:\d+|bootstrap)): )?Certificate \((subject=.*), (issuer=.*)\) verification callback failed: (.*)$/
+/**
+ * librdkafka's client-level error when no OAUTHBEARER token could be had (its OIDC request
+ * was refused, or an oauthBearerProvider failed): no broker connection can authenticate.
+ */
+const TOKEN_FAILURE = /^Failed to acquire SASL OAUTHBEARER token/
 /** How often, while every broker is down, the native broker states are read. */
 const WATCH_MS = 250
 /** Repeats of one cause within this long are counted, not printed, on stderr. */
@@ -87,6 +92,8 @@ export class ClientEvents {
   readonly #printed = new Map<string, { at: number; held: number }>()
   /** Why each broker's certificate was last refused, from librdkafka's log, by broker name. */
   readonly #certRefusals = new Map<string, string>()
+  /** The last failure to get an OAUTHBEARER token, until a token is set or a broker is up. */
+  #tokenFailure: KafkaError | undefined
 
   constructor(
     private readonly emitter: EventEmitter,
@@ -196,6 +203,7 @@ export class ClientEvents {
     const [up, refusals] = states?.() ?? [0, 0]
     if (states === undefined || cause === undefined || up! > 0) {
       this.#downFor = undefined
+      if (up! > 0) this.#tokenFailure = undefined
       clearInterval(this.#watch)
       this.#watch = undefined
       return
@@ -218,12 +226,18 @@ export class ClientEvents {
    * one (PERSISTENT_CAUSES): the most recent of them.
    */
   persistentCause(): KafkaError | undefined {
+    if (this.#tokenFailure !== undefined) return this.#tokenFailure
     let latest: KafkaError | undefined
     for (const e of this.#brokerErrors.values()) {
       if (!PERSISTENT_CAUSES.has(e.code) || (latest !== undefined && e.code !== latest.code)) return undefined
       latest = e
     }
     return latest
+  }
+
+  /** An OAUTHBEARER token was set: a token failure before it no longer stands. */
+  tokenAcquired(): void {
+    this.#tokenFailure = undefined
   }
 
   /** True until a broker connection has come up once (nothing can have reached a broker). */
@@ -270,9 +284,13 @@ export class ClientEvents {
           const err = new KafkaError(ev.message, { code: ev.code, errno: ev.errno, retriable: RETRIABLE_CODES.has(ev.code) })
           const broker = BROKER_PREFIX.exec(ev.message)?.[1]
           if (broker !== undefined) this.#brokerErrors.set(broker, err)
+          // No token: librdkafka does not even try the brokers, so no broker reports anything.
+          const noToken = broker === undefined && err.code === '_AUTHENTICATION' && TOKEN_FAILURE.test(err.message)
+          if (noToken) this.#tokenFailure = err
           this.tell('error', err, 'warn', () => `${err.code}: ${err.message}`)
           if (this.#onAuthFailure !== undefined && (err.code === '_AUTHENTICATION' || err.code === 'SASL_AUTHENTICATION_FAILED')) this.#onAuthFailure(err)
-          if (broker !== undefined) this.#afterBrokerError()
+          if (broker !== undefined || noToken) this.#afterBrokerError()
+          if (noToken && this.#downFor !== undefined) for (const w of [...this.#allDownWatchers]) w(err)
           if (ev.code === '_ALL_BROKERS_DOWN' && this.#allDownWatchers.size > 0) {
             const cause = this.persistentCause()
             for (const w of [...this.#allDownWatchers]) w(cause)

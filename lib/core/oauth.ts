@@ -25,6 +25,8 @@ export class TokenRefresher {
   constructor(
     private readonly provider: OAuthBearerProvider,
     private readonly sink: TokenSink,
+    /** Told when a token was set (ClientEvents.tokenAcquired). */
+    private readonly acquired: () => void,
   ) {}
 
   /** A refresh event: runs the provider (one call at a time; a request meanwhile runs after). */
@@ -60,6 +62,7 @@ export class TokenRefresher {
       const t = checkToken(token)
       const refused = this.sink.setToken(t.value, t.lifetime, t.principal, Object.entries(t.extensions ?? {}).flat())
       if (refused !== null) throw new Error(`librdkafka refused the token: ${refused}`)
+      this.acquired()
     } catch (e) {
       if (this.#closed) return
       const reason = e instanceof Error ? e.message : String(e)

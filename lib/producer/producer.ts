@@ -103,7 +103,7 @@ export class Producer<K = Bytes, V = Bytes> extends EventEmitter {
     const provider = resolved.oauthBearerProvider as OAuthBearerProvider | undefined
     this.#native = new addon.Producer(nativeConfig(lib), this.#reports.report, provider !== undefined)
     if (provider !== undefined) {
-      const tokens = new TokenRefresher(provider, this.#native)
+      const tokens = new TokenRefresher(provider, this.#native, () => this.#events.tokenAcquired())
       this.#tokens = tokens
       this.#events.onTokenRefresh((config) => tokens.refresh(config))
     }

@@ -85,7 +85,7 @@ export async function waitUntil(cond, { timeoutMs = 60_000, intervalMs = 200, wh
 
 function java(libs, mainClass, args, opts = {}) {
   return [
-    '-Xms64m', `-Xmx${opts.heap ?? '256m'}`, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1',
+    '-Xms64m', `-Xmx${opts.heap ?? '256m'}`, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', ...(opts.jvm ?? []),
     '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${path.join(here, 'log4j2.properties')}`,
     '-cp', `${libs}/*`, mainClass, ...args,
   ]
@@ -104,8 +104,10 @@ export class KafkaCluster {
    *                users (created at format time); with them listeners SASL_PLAINTEXT and SASL_SSL
    *   oauthbearer  OAUTHBEARER on SASL_PLAINTEXT too, checked by Kafka's unsecured validator
    *   reauthMs     how often the broker makes SASL connections authenticate again
+   *   oidc         { jwksUrl, audience }: listener SASL_OIDC (SASL_PLAINTEXT, OAUTHBEARER) whose
+   *                tokens Kafka's JWT validator checks against the keys that URL serves
    * @param {{ nodes?: number, dedicatedController?: boolean, brokerConfig?: Record<string, string|number|boolean>, heap?: string, ssl?: { keystore: string },
-   *   security?: { keystore?: string, truststore?: string, keystores?: Record<string, string>, users?: Record<string, string>, oauthbearer?: boolean, reauthMs?: number } }} opts
+   *   security?: { keystore?: string, truststore?: string, keystores?: Record<string, string>, users?: Record<string, string>, oauthbearer?: boolean, reauthMs?: number, oidc?: { jwksUrl: string, audience: string } } }} opts
    */
   static async start(opts = {}) {
     const c = new KafkaCluster(opts)
@@ -173,6 +175,22 @@ export class KafkaCluster {
     if (sec.users) {
       out.push({ name: 'SASL_PLAINTEXT', protocol: 'SASL_PLAINTEXT', config: sasl('SASL_PLAINTEXT') })
       if (sec.keystore) out.push({ name: 'SASL_SSL', protocol: 'SASL_SSL', config: sasl('SASL_SSL') })
+    }
+    if (sec.oidc) {
+      const p = 'listener.name.sasl_oidc'
+      out.push({
+        name: 'SASL_OIDC',
+        protocol: 'SASL_PLAINTEXT',
+        config: {
+          [`${p}.sasl.enabled.mechanisms`]: 'OAUTHBEARER',
+          [`${p}.oauthbearer.sasl.jaas.config`]: 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
+          [`${p}.oauthbearer.sasl.server.callback.handler.class`]: 'org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler',
+          // Read by that validator only (the other listeners' unsecured validator ignores them).
+          'sasl.oauthbearer.jwks.endpoint.url': sec.oidc.jwksUrl,
+          'sasl.oauthbearer.expected.audience': sec.oidc.audience,
+          ...(sec.reauthMs ? { [`${p}.oauthbearer.connections.max.reauth.ms`]: sec.reauthMs } : {}),
+        },
+      })
     }
     return out
   }
@@ -246,7 +264,9 @@ export class KafkaCluster {
   #spawn(n) {
     n.wantUp = true
     const log = fs.openSync(path.join(n.dir, 'server.log'), 'a')
-    n.proc = spawn('java', java(this.libs, 'kafka.Kafka', [n.configFile], { heap: this.heap }), { stdio: ['ignore', log, log] })
+    // Kafka fetches JWKS only from URLs this system property allows.
+    const jvm = this.security?.oidc ? [`-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=${this.security.oidc.jwksUrl}`] : []
+    n.proc = spawn('java', java(this.libs, 'kafka.Kafka', [n.configFile], { heap: this.heap, jvm }), { stdio: ['ignore', log, log] })
     fs.closeSync(log)
     n.proc.on('exit', () => {})
   }

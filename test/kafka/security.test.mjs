@@ -14,23 +14,31 @@ import { Producer, KafkaError } from 'ironkafka'
 import { KafkaCluster } from '../../scripts/kafka/cluster.mjs'
 import { readConfigFile } from '../../dist/cli/config-file.js'
 import { makeCertificates } from '../helpers/certs.mjs'
+import { startIdentityProvider } from '../helpers/identity.mjs'
 import { readTopic } from '../helpers/kcat.mjs'
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} }
 const secret = (name) => `${name}-pw-${Math.random().toString(36).slice(2, 10)}`
 const users = { alice: secret('alice'), carol: secret('carol') }
+const oidcClient = { id: 'ingest-service', secret: secret('oidc') }
 let kafka
 let certs
+let idp
 
 before(async () => {
   certs = makeCertificates()
+  idp = await startIdentityProvider({ clients: { [oidcClient.id]: oidcClient.secret } })
   kafka = await KafkaCluster.start({
     nodes: 1,
-    security: { keystore: certs.server, truststore: certs.ca, keystores: { WRONGHOST: certs.wrongHost, EXPIRED: certs.expired }, users, oauthbearer: true, reauthMs: 3_000 },
+    security: {
+      keystore: certs.server, truststore: certs.ca, keystores: { WRONGHOST: certs.wrongHost, EXPIRED: certs.expired }, users, oauthbearer: true, reauthMs: 3_000,
+      oidc: { jwksUrl: idp.jwksUrl, audience: idp.audience },
+    },
   })
 })
 after(async () => {
   await kafka?.stop()
+  await idp?.close()
 })
 
 /** Sends `n` records with `config`, checks with kcat that each is in the log where its metadata says. */
@@ -135,7 +143,7 @@ function refusedInChild(config, { sends = 3 } = {}) {
 }
 
 function assertNoSecret(text) {
-  for (const pw of [...Object.values(users), certs.client.p12Password, certs.client.keyPassword, 'wrong-' + users.alice]) {
+  for (const pw of [...Object.values(users), certs.client.p12Password, certs.client.keyPassword, 'wrong-' + users.alice, oidcClient.secret]) {
     assert.ok(!text.includes(pw), `a secret appears in the output:\n${text}`)
   }
 }
@@ -303,7 +311,7 @@ test('oauthBearerProvider: the JS provider is asked before the first connection 
   assert.equal(log.length, sent)
 })
 
-test('oauthBearerProvider that throws, then returns a bad token, then a good one: each failure is an _AUTHENTICATION error event, librdkafka asks again, and the send waiting meanwhile delivers', { timeout: 120_000 }, async () => {
+test('oauthBearerProvider that throws, then returns a bad token, then a good one: each failure is an _AUTHENTICATION error naming the reason, the send waiting meanwhile fails fast with it, and librdkafka asks again until a send delivers', { timeout: 120_000 }, async () => {
   await kafka.createTopic('sec-oauth-flaky', { partitions: 1, replicationFactor: 1 })
   let calls = 0
   const producer = new Producer({
@@ -319,7 +327,22 @@ test('oauthBearerProvider that throws, then returns a bad token, then a good one
   const errors = []
   producer.on('error', (e) => errors.push(e))
   try {
-    const md = await producer.send({ topic: 'sec-oauth-flaky', value: 'after-retries' })
+    const t0 = Date.now()
+    const first = await producer.send({ topic: 'sec-oauth-flaky', value: 'no-token-yet' }).then(() => undefined, (e) => e)
+    assert.ok(first instanceof KafkaError, String(first))
+    assert.equal(first.code, '_AUTHENTICATION')
+    assert.equal(first.persisted, 'not-persisted')
+    assert.match(first.message, /identity service unavailable/)
+    assert.ok(Date.now() - t0 < 5_000, `failed after ${Date.now() - t0} ms`)
+    let md
+    const end = Date.now() + 60_000
+    while (md === undefined && Date.now() < end) {
+      md = await producer.send({ topic: 'sec-oauth-flaky', value: 'after-retries' }).catch((e) => {
+        assert.equal(e.code, '_AUTHENTICATION', e.message)
+        return new Promise((r) => setTimeout(r, 500))
+      })
+    }
+    assert.ok(md, 'no send delivered within 60 s')
     assert.equal(calls, 3)
     const provider = errors.filter((e) => /Failed to acquire SASL OAUTHBEARER token: oauthBearerProvider failed/.test(e.message))
     assert.equal(provider.length, 2, errors.map((e) => e.message).join('\n'))
@@ -377,4 +400,79 @@ test('a SCRAM password rotated mid-stream (broker re-authenticating every 3 s) i
   assert.equal(log.length, sent)
   assertNoSecret(errors.join('\n'))
   assert.ok(!errors.join('\n').includes(second) && !errors.join('\n').includes(first))
+})
+
+const oidc = (extra = {}) => ({
+  'bootstrap.servers': kafka.listenerServers('SASL_OIDC'), 'security.protocol': 'sasl_plaintext', 'sasl.mechanism': 'OAUTHBEARER',
+  'sasl.oauthbearer.method': 'oidc', 'sasl.oauthbearer.token.endpoint.url': idp.tokenUrl,
+  'sasl.oauthbearer.client.id': oidcClient.id, 'sasl.oauthbearer.client.secret': oidcClient.secret, 'sasl.oauthbearer.scope': 'produce',
+  ...extra,
+})
+
+test("OIDC client credentials with librdkafka's own client (libcurl): the broker checks each token's signature against the JWKS; 10 s tokens for 40 s without a failed send", { timeout: 180_000 }, async () => {
+  await kafka.createTopic('sec-oidc', { partitions: 1, replicationFactor: 1 })
+  idp.lifetimeMs = 10_000
+  const before = idp.tokens.length
+  const producer = new Producer({ ...oidc(), logger: quiet })
+  const errors = []
+  producer.on('error', (e) => errors.push(`${e.code}: ${e.message}`))
+  const failed = []
+  let sent = 0
+  try {
+    await producer.connect(10_000)
+    const end = Date.now() + 40_000
+    const inFlight = []
+    while (Date.now() < end) {
+      const i = sent++
+      inFlight.push(producer.send({ topic: 'sec-oidc', value: `o${i}` }).catch((e) => failed.push(`${i} ${e.code}: ${e.message}`)))
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    await Promise.all(inFlight)
+  } finally {
+    await producer.close({ timeoutMs: 10_000 })
+  }
+  assert.deepEqual(failed.slice(0, 5), [], `${failed.length} failed; client errors: ${errors.slice(0, 5).join('; ')}`)
+  const issued = idp.tokens.length - before
+  assert.ok(issued >= 4, `tokens issued: ${issued} (the first and at least 3 refreshes)`)
+  const log = await readTopic(kafka.bootstrapServers, 'sec-oidc')
+  assert.equal(log.length, sent)
+  assertNoSecret(errors.join('\n'))
+})
+
+test('OIDC tokens signed with a key the JWKS does not hold are refused by the broker: connect() and the sends fail fast with _AUTHENTICATION', { timeout: 120_000 }, async () => {
+  idp.signWithUnknownKey = true
+  try {
+    const r = await refusedInChild(oidc())
+    const all = `${r.stdout}\n${r.stderr}`
+    const connect = r.lines.find((l) => l.what === 'connect')
+    assert.equal(connect?.error.code, '_AUTHENTICATION', all)
+    assert.ok(connect.ms < 5_000, all)
+    const sends = r.lines.filter((l) => l.what === 'send')
+    assert.equal(sends.length, 3, all)
+    for (const s of sends) {
+      assert.equal(s.error.code, '_AUTHENTICATION', all)
+      assert.ok(s.ms < 30_000, all)
+    }
+    assertNoSecret(all)
+  } finally {
+    idp.signWithUnknownKey = false
+  }
+})
+
+test('OIDC with a wrong client secret: the token endpoint refuses, and connect() and the sends fail fast saying so', { timeout: 120_000 }, async () => {
+  const refusedBefore = idp.refused
+  const r = await refusedInChild(oidc({ 'sasl.oauthbearer.client.secret': 'wrong-' + oidcClient.secret }))
+  const all = `${r.stdout}\n${r.stderr}`
+  assert.ok(idp.refused > refusedBefore, all)
+  const connect = r.lines.find((l) => l.what === 'connect')
+  assert.equal(connect?.error.code, '_AUTHENTICATION', all)
+  assert.ok(connect.ms < 5_000, all)
+  const sends = r.lines.filter((l) => l.what === 'send')
+  assert.equal(sends.length, 3, all)
+  for (const s of sends) {
+    assert.equal(s.error.code, '_AUTHENTICATION', all)
+    assert.match(s.error.message, /401|invalid_client|token/i, all)
+    assert.ok(s.ms < 30_000, all)
+  }
+  assertNoSecret(all)
 })
