@@ -111,3 +111,21 @@ test("a TLS handshake error names the check OpenSSL failed (an expired certifica
   assert.equal(errors.length, 1)
   assert.match(errors[0], /^ssl:\/\/127\.0\.0\.1:9095\/bootstrap: the broker's certificate was refused: certificate has expired \(certificate depth 0\); the certificate: subject=\/CN=127\.0\.0\.1, issuer=\/CN=test CA \(SSL handshake failed/)
 })
+
+test('no OAUTHBEARER token to be had (no broker is even tried) is a refusal too, and connect() hears of it; a token set ends it', () => {
+  const emitter = new EventEmitter()
+  emitter.on('error', () => {})
+  const events = new ClientEvents(emitter, new SafeLogger(undefined), () => {})
+  const refusals = []
+  const connectHeard = []
+  events.followBrokers(() => [0, 0, 0], (cause) => refusals.push(cause.message))
+  const off = events.onAllBrokersDown((cause) => connectHeard.push(cause?.code))
+  events.handle([error('_AUTHENTICATION', 'Failed to acquire SASL OAUTHBEARER token: {"error":"invalid_client"}')])
+  assert.deepEqual(refusals, ['Failed to acquire SASL OAUTHBEARER token: {"error":"invalid_client"}'])
+  assert.deepEqual(connectHeard, ['_AUTHENTICATION'])
+  assert.equal(events.persistentCause()?.code, '_AUTHENTICATION')
+  events.tokenAcquired()
+  assert.equal(events.persistentCause(), undefined)
+  off()
+  events.stopFollowing()
+})
