@@ -90,10 +90,12 @@ rd_kafka_resp_err_t BrokerStates::OnStateChange(rd_kafka_t*, int32_t id, const c
     self->everUp++;
   }
   if (wasUp && !isUp) self->up--;
-  // The states a connection is in while TLS or SASL decides whether it may go on.
+  // The states a connection is in while TLS or SASL decides whether it may go on. With TLS 1.3
+  // a broker refusing the client's certificate says so only after the client's side of the
+  // handshake, in the first request (APIVERSION_QUERY).
   if (std::strcmp(state, "DOWN") == 0 &&
-      (last == "SSL_HANDSHAKE" || last == "AUTH_LEGACY" || last == "AUTH_HANDSHAKE" || last == "AUTH_REQ" ||
-       last == "REAUTH")) {
+      (last == "SSL_HANDSHAKE" || last == "APIVERSION_QUERY" || last == "AUTH_LEGACY" || last == "AUTH_HANDSHAKE" ||
+       last == "AUTH_REQ" || last == "REAUTH")) {
     self->handshakeFailures++;
   }
   last = state;

@@ -28,7 +28,7 @@ namespace ironkafka {
 
 // What librdkafka's broker threads say about their connections, for lib/ to read on the JS
 // thread: how many brokers are up now, and how many connection attempts ended in the TLS
-// handshake or SASL authentication. librdkafka reports a refused certificate or credential
+// handshake, the first request or SASL authentication (reached the broker, never came up). librdkafka reports a refused certificate or credential
 // as an error event only once per 30 s per broker; these counts see every attempt, and
 // whether a broker got through. Fed by an on_broker_state_change interceptor (broker
 // threads, under the broker's lock: nothing here calls librdkafka or blocks).

@@ -7,6 +7,7 @@ import type { EventEmitter } from 'node:events'
 import { fallbackCaPem } from '../config/ca.js'
 import { KafkaError, RETRIABLE_CODES } from '../errors.js'
 import { rethrowLater, SafeLogger, type LogLevel } from './guard.js'
+import { ERR } from './codes.js'
 import type { NativeEvent } from './native.js'
 
 export interface LogEntry {
@@ -58,6 +59,12 @@ const BROKER_NAMES = /\S+\/(?:\d+|bootstrap): /g
 const ATTEMPT_SUFFIX = / \(after \d+ms in state .*$/
 /** librdkafka's log line for a broker certificate that failed our check (native VerifyBrokerCertificate). */
 const CERT_REFUSED = /(?:(\S+\/(?:\d+|bootstrap)): )?Certificate \((subject=.*), (issuer=.*)\) verification callback failed: (.*)$/
+/**
+ * A TLS alert from the broker refusing the client's certificate (or its absence: mTLS). With
+ * TLS 1.3 it arrives after the handshake, and librdkafka reports it as _TRANSPORT.
+ */
+const CERTIFICATE_ALERT = /ssl\/tls alert (bad certificate|certificate required|unknown ca|certificate expired|certificate revoked|certificate unknown|unsupported certificate|access denied)/i
+
 /**
  * librdkafka's client-level error when no OAUTHBEARER token could be had (its OIDC request
  * was refused, or an oauthBearerProvider failed): no broker connection can authenticate.
@@ -281,6 +288,12 @@ export class ClientEvents {
         if (ev.fatal) this.onFatal(ev)
         else {
           // Client-level, non-fatal errors (e.g. all brokers down): librdkafka keeps retrying.
+          if (ev.code === '_TRANSPORT' && CERTIFICATE_ALERT.test(ev.message)) {
+            // The broker refused the client's certificate: a TLS refusal, not a network failure.
+            ev.code = '_SSL'
+            ev.errno = ERR._SSL
+            ev.message = ev.message.replace(BROKER_PREFIX, (p) => `${p}the broker refused this client's TLS certificate (or its absence; see ssl.certificate.location / ssl.keystore.location): `)
+          }
           const err = new KafkaError(ev.message, { code: ev.code, errno: ev.errno, retriable: RETRIABLE_CODES.has(ev.code) })
           const broker = BROKER_PREFIX.exec(ev.message)?.[1]
           if (broker !== undefined) this.#brokerErrors.set(broker, err)

@@ -66,6 +66,7 @@ export const ERR = required([
   'MSG_SIZE_TOO_LARGE',
   'TOPIC_EXCEPTION',
   '_AUTHENTICATION',
+  '_SSL',
 ] as const)
 
 /** The librdkafka version linked into the addon. */

@@ -181,6 +181,29 @@ test('a wrong SCRAM password: connect() rejects within 5 s, sends within 30 s wi
   assertNoSecret(all)
 })
 
+for (const [name, config, code] of [
+  ['PLAIN over SASL_PLAINTEXT, a wrong password', () => ({ 'bootstrap.servers': kafka.listenerServers('SASL_PLAINTEXT'), 'security.protocol': 'sasl_plaintext', 'sasl.mechanism': 'PLAIN', 'sasl.username': 'alice', 'sasl.password': 'wrong-' + users.alice }), '_AUTHENTICATION'],
+  ['SCRAM-SHA-512 over SASL_SSL, an unknown user', () => ({ 'bootstrap.servers': kafka.listenerServers('SASL_SSL'), 'security.protocol': 'sasl_ssl', 'ssl.ca.location': certs.ca, 'sasl.mechanism': 'SCRAM-SHA-512', 'sasl.username': 'mallory', 'sasl.password': 'wrong-' + users.alice }), '_AUTHENTICATION'],
+  ['mTLS without a client certificate', () => ({ 'bootstrap.servers': kafka.listenerServers('MTLS'), 'security.protocol': 'ssl', 'ssl.ca.location': certs.ca }), '_SSL'],
+]) {
+  test(`${name}: connect() rejects within 5 s and the sends fail within 30 s with ${code}, no secret in any output`, { timeout: 120_000 }, async () => {
+    const r = await refusedInChild(config())
+    const all = `${r.stdout}\n${r.stderr}`
+    const connect = r.lines.find((l) => l.what === 'connect')
+    assert.equal(connect?.error.code, code, all)
+    assert.ok(connect.ms < 5_000, all)
+    const sends = r.lines.filter((l) => l.what === 'send')
+    assert.equal(sends.length, 3, all)
+    for (const s of sends) {
+      assert.equal(s.error.code, code, all)
+      assert.equal(s.error.persisted, 'not-persisted', all)
+      assert.ok(s.ms < 30_000, all)
+    }
+    assert.ok(r.firstStderrMs !== undefined && r.firstStderrMs < 5_000, all)
+    assertNoSecret(all)
+  })
+}
+
 for (const [name, listener, ca, why] of [
   ['an unknown CA', 'SSL', () => certs.otherCa, /certificate verify failed|unable to get local issuer certificate|self.signed/i],
   ['a certificate for another host name', 'WRONGHOST', () => certs.ca, /hostname mismatch|certificate verify failed/i],

@@ -129,3 +129,20 @@ test('no OAUTHBEARER token to be had (no broker is even tried) is a refusal too,
   off()
   events.stopFollowing()
 })
+
+test("a TLS alert refusing the client's certificate (TLS 1.3: reported as _TRANSPORT after the handshake) is an _SSL refusal", () => {
+  const emitter = new EventEmitter()
+  const errors = []
+  emitter.on('error', (e) => errors.push(e))
+  const events = new ClientEvents(emitter, new SafeLogger(undefined), () => {})
+  const refusals = []
+  events.followBrokers(() => [0, 1, 0], (cause) => refusals.push(cause.code))
+  events.handle([error('_TRANSPORT', 'ssl://127.0.0.1:9095/bootstrap: Receive failed: error:0A000412:SSL routines::ssl/tls alert bad certificate: SSL alert number 42 (after 14ms in state APIVERSION_QUERY)')])
+  assert.equal(errors[0].code, '_SSL')
+  assert.match(errors[0].message, /^ssl:\/\/127\.0\.0\.1:9095\/bootstrap: the broker refused this client's TLS certificate/)
+  assert.deepEqual(refusals, ['_SSL'])
+  // An ordinary transport failure stays one, and is no refusal.
+  events.handle([error('_TRANSPORT', 'ssl://127.0.0.1:9096/bootstrap: Connect to ipv4#127.0.0.1:9096 failed: Connection refused')])
+  assert.equal(errors[1].code, '_TRANSPORT')
+  events.stopFollowing()
+})
