@@ -168,6 +168,17 @@ test('connect() rejects at once with the cause when every broker fails for one t
   await mixed.close({ timeoutMs: 1_000 })
 })
 
+test('a send that times out while every broker is down for a cause retrying does not cure carries that cause and names it', async () => {
+  const producer = new Producer({ 'bootstrap.servers': 'no-such-host-3.invalid:9092', 'delivery.timeout.ms': 1_500, 'request.timeout.ms': 1_000, 'linger.ms': 0, logger: { warn() {}, error() {} } })
+  await assert.rejects(producer.send({ topic: 't', value: 'v' }), (e) => {
+    assert.equal(e.code, '_MSG_TIMED_OUT')
+    assert.equal(e.cause?.code, '_RESOLVE')
+    assert.match(e.message, /Message timed out, while every broker is down for _RESOLVE: .*no-such-host-3\.invalid/)
+    return true
+  })
+  await producer.close({ timeoutMs: 1_000 })
+})
+
 test("'stats' events arrive parsed when statistics.interval.ms is set", async (t) => {
   const cluster = await startCluster(t, { brokers: 1, topics: { st: {} } })
   const producer = new Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'statistics.interval.ms': 100 })
