@@ -7,7 +7,7 @@ import type { SaslCredentials, SaslCredentialsProvider } from '../config/types.j
 import { KafkaError } from '../errors.js'
 import type { ClientEvents } from './client.js'
 import { ERR } from './codes.js'
-import type { Redactor } from './guard.js'
+import { askProvider, type Redactor } from './guard.js'
 
 /** The most a provider may take to answer before the attempt counts as failed. */
 export const CREDENTIALS_PROVIDER_TIMEOUT_MS = 30_000
@@ -49,17 +49,7 @@ export class CredentialsRenewer {
 
   async #ask(): Promise<boolean> {
     try {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CREDENTIALS_PROVIDER_TIMEOUT_MS} ms`)), CREDENTIALS_PROVIDER_TIMEOUT_MS)
-        timer.unref()
-      })
-      let got: unknown
-      try {
-        got = await Promise.race([Promise.resolve().then(() => this.provider()), timeout])
-      } finally {
-        clearTimeout(timer)
-      }
+      const got: unknown = await askProvider(() => this.provider(), CREDENTIALS_PROVIDER_TIMEOUT_MS)
       if (this.#closed) return false
       const c = checkCredentials(got)
       this.redact.add(c.password)

@@ -66,3 +66,21 @@ export class Redactor {
     return text
   }
 }
+
+/**
+ * Calls a user's provider function and waits at most `timeoutMs` for its answer. It is called
+ * inside the promise chain, so a synchronous throw is a rejection like any other; the timer
+ * never holds the process open.
+ */
+export async function askProvider<T>(call: () => T | Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+    timer.unref()
+  })
+  try {
+    return await Promise.race([Promise.resolve().then(call), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -8,6 +8,7 @@
 // it as an _AUTHENTICATION error event ("Failed to acquire SASL OAUTHBEARER token: ...") and
 // asks again 10 s later.
 import type { OAuthBearerProvider, OAuthBearerToken } from '../config/types.js'
+import { askProvider } from './guard.js'
 
 /** The most a provider may take to answer before the attempt counts as failed. */
 export const TOKEN_PROVIDER_TIMEOUT_MS = 30_000
@@ -46,18 +47,7 @@ export class TokenRefresher {
 
   async #run(config: string): Promise<void> {
     try {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${TOKEN_PROVIDER_TIMEOUT_MS} ms`)), TOKEN_PROVIDER_TIMEOUT_MS)
-        timer.unref()
-      })
-      let token: unknown
-      try {
-        // Called inside the promise chain, so a synchronous throw is a rejection like any other.
-        token = await Promise.race([Promise.resolve().then(() => this.provider(config)), timeout])
-      } finally {
-        clearTimeout(timer)
-      }
+      const token: unknown = await askProvider(() => this.provider(config), TOKEN_PROVIDER_TIMEOUT_MS)
       if (this.#closed) return
       const t = checkToken(token)
       const refused = this.sink.setToken(t.value, t.lifetime, t.principal, Object.entries(t.extensions ?? {}).flat())
