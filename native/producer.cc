@@ -1,6 +1,8 @@
 #include "producer.h"
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "common/args.h"
@@ -26,6 +28,11 @@ Napi::Function Producer::Define(Napi::Env env) {
           InstanceMethod("setToken", &Producer::SetToken),
           InstanceMethod("setTokenFailure", &Producer::SetTokenFailure),
           InstanceMethod("setCredentials", &Producer::SetCredentials),
+          InstanceMethod("initTransactions", &Producer::InitTransactions),
+          InstanceMethod("beginTransaction", &Producer::BeginTransaction),
+          InstanceMethod("commitTransaction", &Producer::CommitTransaction),
+          InstanceMethod("abortTransaction", &Producer::AbortTransaction),
+          InstanceMethod("sendOffsetsToTransaction", &Producer::SendOffsetsToTransaction),
           StaticValue("REPORT_COLUMNS", Columns(env, {{"id", kReportId},
                                                       {"partition", kReportPartition},
                                                       {"offset", kReportOffset},
@@ -255,6 +262,73 @@ Napi::Value Producer::Flush(const Napi::CallbackInfo& info) {
   return client_->RunBlocking<rd_kafka_resp_err_t>(
       info.Env(), Value(), "ironkafka.flush", [timeout](rd_kafka_t* rk) { return rd_kafka_flush(rk, timeout); },
       [](Napi::Env env, rd_kafka_resp_err_t& err) -> Napi::Value { return Napi::Number::New(env, err); });
+}
+
+// The transactional calls. Each blocking one runs on the promise worker for at most the
+// timeout lib/ gives it (lib/ slices longer waits: librdkafka resumes a transactional call
+// that timed out when it is called again) and resolves with null or the KafkaError, whose
+// fatal / retriable / abortable flags are librdkafka's classification. lib/ decides.
+namespace {
+using SharedError = std::shared_ptr<rd_kafka_error_t>;
+SharedError Share(rd_kafka_error_t* e) { return SharedError(e, [](rd_kafka_error_t* x) { if (x) rd_kafka_error_destroy(x); }); }
+}  // namespace
+
+Napi::Value Producer::TxnCall(const Napi::CallbackInfo& info, const char* name,
+                              std::function<rd_kafka_error_t*(rd_kafka_t*)> call) {
+  const ErrorFactory& errors = client_->errors();
+  return client_->RunBlocking<SharedError>(
+      info.Env(), Value(), name, [call = std::move(call)](rd_kafka_t* rk) { return Share(call(rk)); },
+      [&errors](Napi::Env env, SharedError& e) -> Napi::Value {
+        if (!e) return env.Null();
+        return errors.Make(env, e.get()).Value();
+      });
+}
+
+// initTransactions(timeoutMs) -> Promise<KafkaError | null>
+Napi::Value Producer::InitTransactions(const Napi::CallbackInfo& info) {
+  const int timeout = info[0].As<Napi::Number>().Int32Value();
+  return TxnCall(info, "ironkafka.initTransactions", [timeout](rd_kafka_t* rk) { return rd_kafka_init_transactions(rk, timeout); });
+}
+
+// beginTransaction() -> KafkaError | null (librdkafka does not block here)
+Napi::Value Producer::BeginTransaction(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SharedError e = Share(rd_kafka_begin_transaction(client_->Handle(env)));
+  if (!e) return env.Null();
+  return client_->errors().Make(env, e.get()).Value();
+}
+
+Napi::Value Producer::CommitTransaction(const Napi::CallbackInfo& info) {
+  const int timeout = info[0].As<Napi::Number>().Int32Value();
+  return TxnCall(info, "ironkafka.commitTransaction", [timeout](rd_kafka_t* rk) { return rd_kafka_commit_transaction(rk, timeout); });
+}
+
+Napi::Value Producer::AbortTransaction(const Napi::CallbackInfo& info) {
+  const int timeout = info[0].As<Napi::Number>().Int32Value();
+  return TxnCall(info, "ironkafka.abortTransaction", [timeout](rd_kafka_t* rk) { return rd_kafka_abort_transaction(rk, timeout); });
+}
+
+// sendOffsetsToTransaction(offsets: [topic, partition, offset, ...], groupId, timeoutMs)
+Napi::Value Producer::SendOffsetsToTransaction(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArray()) throw Napi::TypeError::New(env, "offsets must be an array");
+  auto flat = info[0].As<Napi::Array>();
+  if (flat.Length() % 3 != 0) throw Napi::TypeError::New(env, "offsets must be [topic, partition, offset] triples");
+  // Built here, on the JS thread; moved into the worker, which owns and destroys them.
+  auto list = std::shared_ptr<rd_kafka_topic_partition_list_t>(rd_kafka_topic_partition_list_new(static_cast<int>(flat.Length() / 3)),
+                                                               rd_kafka_topic_partition_list_destroy);
+  for (uint32_t i = 0; i < flat.Length(); i += 3) {
+    std::string topic = RequireString(flat.Get(i), "offsets topic");
+    auto* tp = rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), flat.Get(i + 1).As<Napi::Number>().Int32Value());
+    tp->offset = flat.Get(i + 2).As<Napi::Number>().Int64Value();
+  }
+  std::string group = RequireString(info[1], "group id");
+  auto metadata = std::shared_ptr<rd_kafka_consumer_group_metadata_t>(rd_kafka_consumer_group_metadata_new(group.c_str()),
+                                                                      rd_kafka_consumer_group_metadata_destroy);
+  const int timeout = info[2].As<Napi::Number>().Int32Value();
+  return TxnCall(info, "ironkafka.sendOffsetsToTransaction", [list, metadata, timeout](rd_kafka_t* rk) {
+    return rd_kafka_send_offsets_to_transaction(rk, list.get(), metadata.get(), timeout);
+  });
 }
 
 Napi::Value Producer::Metadata(const Napi::CallbackInfo& info) {

@@ -11,6 +11,8 @@
 
 #include <napi.h>
 
+#include <functional>
+
 #include <optional>
 
 #include "client.h"
@@ -67,6 +69,12 @@ class Producer : public Napi::ObjectWrap<Producer> {
   Napi::Value SetToken(const Napi::CallbackInfo& info);
   Napi::Value SetTokenFailure(const Napi::CallbackInfo& info);
   Napi::Value SetCredentials(const Napi::CallbackInfo& info);
+  Napi::Value InitTransactions(const Napi::CallbackInfo& info);
+  Napi::Value BeginTransaction(const Napi::CallbackInfo& info);
+  Napi::Value CommitTransaction(const Napi::CallbackInfo& info);
+  Napi::Value AbortTransaction(const Napi::CallbackInfo& info);
+  Napi::Value SendOffsetsToTransaction(const Napi::CallbackInfo& info);
+  Napi::Value TxnCall(const Napi::CallbackInfo& info, const char* name, std::function<rd_kafka_error_t*(rd_kafka_t*)> call);
 
   Napi::Reference<Napi::Float64Array> reportRef_;
   double* report_ = nullptr;

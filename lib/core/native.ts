@@ -26,6 +26,17 @@ export interface NativeClient {
   setTokenFailure(reason: string): void
   /** rd_kafka_sasl_set_credentials: null, or why librdkafka refused them. */
   setCredentials(username: string, password: string): string | null
+  /**
+   * The transactional calls: null, or a KafkaError with librdkafka's classification
+   * (retriable, abortable, fatal). The blocking ones wait at most timeoutMs on the worker and
+   * resume when called again after a retriable timeout.
+   */
+  initTransactions(timeoutMs: number): Promise<Error | null>
+  beginTransaction(): Error | null
+  commitTransaction(timeoutMs: number): Promise<Error | null>
+  abortTransaction(timeoutMs: number): Promise<Error | null>
+  /** `offsets`: [topic, partition, offset] triples, flat. */
+  sendOffsetsToTransaction(offsets: Array<string | number>, groupId: string, timeoutMs: number): Promise<Error | null>
 }
 
 export interface NativeProducer extends NativeClient {
